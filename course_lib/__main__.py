@@ -1,0 +1,7 @@
+"""Allow ``python -m course_lib COMMAND``."""
+
+import sys
+
+from course_lib.cli import main
+
+sys.exit(main())
