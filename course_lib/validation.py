@@ -18,6 +18,7 @@ ValueError: data is missing the column 'b' (it has: 'a').
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from numbers import Real
 from typing import Any
@@ -112,7 +113,9 @@ def require_datetime(data: pd.DataFrame, column: str, arg: str = "data") -> pd.S
     if pd.api.types.is_datetime64_any_dtype(series):
         return series
     try:
-        return pd.to_datetime(series, errors="raise")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "could not infer format": we report failures ourselves
+            return pd.to_datetime(series, errors="raise")
     except (ValueError, TypeError) as exc:
         raise ValueError(f"column {column!r} of {arg} must hold dates, e.g. '2024-03-31' ({exc}).") from None
 

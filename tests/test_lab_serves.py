@@ -1,0 +1,95 @@
+"""`make lab` really serves the course.
+
+Starts the very command `make lab` runs (``python -m course_lib lab``) with
+``--no-browser`` on a free loopback port, fetches ``/lab`` and the start-here
+notebook through the server's contents API, then stops it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from course_lib.launch import START_NOTEBOOK, lab_command
+from course_lib.paths import REPO_ROOT
+
+TOKEN = "course-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # loopback only
+        return response.status, response.read()
+
+
+@pytest.fixture(scope="module")
+def lab_server():
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "course_lib", "lab", "--no-browser", "--port", str(port), "--token", TOKEN],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            get(f"{base}/api/status", timeout=2)
+            break
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"JupyterLab did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.3)
+    yield base
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    proc.stderr.close()
+
+
+def test_lab_page_is_served(lab_server: str) -> None:
+    status, body = get(f"{lab_server}/lab")
+    assert status == 200 and b"JupyterLab" in body
+
+
+def test_start_here_notebook_is_served(lab_server: str) -> None:
+    status, body = get(f"{lab_server}/api/contents/{START_NOTEBOOK}")
+    model = json.loads(body)
+    assert status == 200 and model["type"] == "notebook"
+    assert model["content"]["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_wrong_token_is_refused(lab_server: str) -> None:
+    request = urllib.request.Request(f"{lab_server}/api/contents/{START_NOTEBOOK}", headers={"Authorization": "token wrong"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=5)
+    assert info.value.code == 403
+
+
+def test_lab_command_opens_start_here_and_allows_root() -> None:
+    cmd = lab_command(port=9999, token="t", open_browser=False)
+    assert START_NOTEBOOK in cmd and "--no-browser" in cmd and "--ServerApp.ip=127.0.0.1" in cmd
+    assert ("--allow-root" in cmd) == (os.geteuid() == 0)
+    with pytest.raises(ValueError, match="port"):
+        lab_command(port=70000)

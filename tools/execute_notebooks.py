@@ -1,0 +1,81 @@
+"""Re-execute notebooks in place so their committed outputs are fresh (``make execute``).
+
+Usage::
+
+    python tools/execute_notebooks.py notebooks solutions      # folders or .ipynb files
+
+Each notebook runs top to bottom in a fresh ``python3`` kernel, in its own
+folder, with a fresh empty progress file (so saved progress from an author's
+own study never leaks into committed outputs), and with timing metadata
+switched off so re-running an unchanged notebook changes nothing but the
+widget state ids. Authors never hand-edit outputs: they run this.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def notebooks_in(targets: list[str]) -> list[Path]:
+    """Expand folders into their ``*.ipynb`` files (sorted); keep files as given."""
+    found: list[Path] = []
+    for target in targets:
+        path = (ROOT / target) if not Path(target).is_absolute() else Path(target)
+        if path.is_dir():
+            found += sorted(p for p in path.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        elif path.suffix == ".ipynb" and path.exists():
+            found.append(path)
+        else:
+            raise SystemExit(f"error: {target} is neither a folder nor an existing .ipynb file")
+    return found
+
+
+def execute(path: Path, timeout: int = 300) -> float:
+    """Execute one notebook in place; return the seconds it took."""
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory(prefix="mm-exec-") as tmp:
+        os.environ["MICROMARKETING_PROGRESS"] = str(Path(tmp) / "progress.json")
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+            record_timing=False,
+        )
+        start = time.perf_counter()
+        client.execute()
+        elapsed = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return elapsed
+
+
+def main(argv: list[str]) -> int:
+    paths = notebooks_in(argv or ["notebooks", "solutions"])
+    failed = 0
+    total = 0.0
+    for path in paths:
+        rel = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        try:
+            seconds = execute(path)
+        except CellExecutionError as exc:
+            failed += 1
+            print(f"FAILED {rel}\n{str(exc)[:2000]}", file=sys.stderr)
+            continue
+        total += seconds
+        print(f"executed {rel} in {seconds:.1f} s")
+    print(f"{len(paths) - failed} executed, {failed} failed, {total:.1f} s of kernel time")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
