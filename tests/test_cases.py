@@ -1,0 +1,137 @@
+"""Tests for course_lib.cases: the worked-case datasets support each story."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from geographiclib.geodesic import Geodesic
+
+from course_lib.cases import CASE_NAMES, generate_case, generate_cases, haversine_km, load_cases_config
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return generate_cases()
+
+
+def test_deterministic_and_tables_follow_yaml(cases):
+    cfg = load_cases_config()
+    for name in CASE_NAMES:
+        assert list(cases[name]) == cfg[name]["tables"]
+    again = generate_case("clothing")
+    for table, df in again.items():
+        pd.testing.assert_frame_equal(df, cases["clothing"][table])
+
+
+def test_grocery_distances_against_geodesic(cases):
+    store = cases["grocery"]["store"].iloc[0]
+    cx = cases["grocery"]["complexes"]
+    geo = [Geodesic.WGS84.Inverse(store["lat"], store["lon"], la, lo)["s12"] / 1000 for la, lo in zip(cx["lat"], cx["lon"])]
+    assert np.allclose(cx["distance_km"], geo, rtol=0.006, atol=0.002)
+    assert (cx["inside_radius"] == (cx["distance_km"] <= 3.0)).all()
+    assert cx["inside_radius"].any() and (~cx["inside_radius"]).any()
+
+
+def test_grocery_inside_radius_orders_more_and_responds_unevenly(cases):
+    g = cases["grocery"]
+    orders = g["orders"].drop_duplicates().dropna(subset=["complex_id"])
+    per = orders.groupby(["complex_id", "after_campaign"]).size().unstack(fill_value=0)
+    per = per.join(g["complexes"].set_index("complex_id")[["households", "inside_radius"]])
+    rate_after = per[True] / per["households"]
+    assert rate_after[per["inside_radius"]].mean() > 2 * rate_after[~per["inside_radius"]].mean()
+    lift = (per[True] / per[False].clip(lower=1))[per["inside_radius"]]
+    assert lift.max() > 2 * lift.min()  # some buildings perform far better
+
+
+def test_grocery_dirt_documented(cases):
+    orders = cases["grocery"]["orders"]
+    assert orders.duplicated().sum() == 12
+    assert orders["complex_id"].isna().any()
+    assert (orders["amount"] == 0).any()
+    assert orders["building_as_typed"].nunique() > cases["grocery"]["complexes"]["name"].nunique()
+
+
+def test_coaching_segments_and_tailored_ads(cases):
+    enq = cases["coaching"]["enquiries"]
+    assert {"class_11", "drop_year"} <= set(enq["class_level"])
+    assert {"JEE", "NEET", "CUET"} <= set(enq["exam_interest"].dropna())
+    assert enq.drop(columns="enquiry_id").duplicated().sum() > 0
+    assert {"cbse", "CBSC"} & set(enq["board"])
+    assert 0.02 < enq["exam_interest"].isna().mean() < 0.07
+    ads = cases["coaching"]["ad_results"].set_index(["segment", "creative_type"])
+    for seg in ("class_11_science", "drop_year", "commerce_switch"):
+        assert ads.loc[(seg, "tailored"), "enquiries"] > ads.loc[(seg, "generic"), "enquiries"]
+
+
+def test_bank_targeted_beats_generic_baseline(cases):
+    p = cases["bank"]["prospects"].drop_duplicates(subset=[c for c in cases["bank"]["prospects"] if c != "prospect_id"])
+    assert p["age"].between(17, 21).mean() > 0.99 and not p["age"].between(17, 21).all()
+    assert set(p["stream"].dropna()) == {"engineering", "arts"}
+    rates = p.groupby("campaign_group")["account_opened"].mean()
+    assert rates["targeted"] > 1.5 * rates["holdout_generic"]
+    base = cases["bank"]["baseline"]
+    assert rates["targeted"] > 0 and base["accounts_opened"].sum() / base["impressions"].sum() < 0.001
+
+
+def test_clothing_types_visible_in_purchase_history(cases):
+    orders = cases["clothing"]["orders"].dropna(subset=["amount"])
+    cat = orders["category"].str.lower().str.replace(r"[ _-]", "", regex=True)
+    assert set(cat) == {"sportswear", "ethnicwear", "westernwear", "footwear", "accessories"}
+    by_shopper = orders.assign(cat=cat).groupby("shopper_id").agg(
+        n=("cat", "size"), sport=("cat", lambda s: (s == "sportswear").mean()),
+        disc=("discount_pct", lambda s: (s > 0).mean()))
+    regulars = by_shopper[by_shopper["n"] >= 5]
+    assert (regulars["sport"] > 0.6).mean() > 0.1  # a clear sportswear group
+    assert (regulars["disc"] > 0.9).mean() > 0.1  # a clear discount-only group
+    em = cases["clothing"]["email_campaigns"].set_index(["segment", "message_type"])
+    assert em.loc[("ethnic_wear_buyers", "tailored"), "revenue"] > em.loc[("ethnic_wear_buyers", "one_size"), "revenue"]
+
+
+def test_fitness_desk_jobs_engage_most(cases):
+    users = cases["fitness"]["users"].drop_duplicates("user_id")
+    usage = cases["fitness"]["usage"].merge(users[["user_id", "occupation_type"]], on="user_id")
+    mean = usage.groupby("occupation_type")["sessions"].mean()
+    assert mean.idxmax() == "desk_job"
+    assert (cases["fitness"]["usage"]["minutes"] < 0).any()
+    camp = cases["fitness"]["area_campaign"].groupby("creative")["paid_subscriptions"].sum()
+    assert camp["break_time_workout"] > camp["generic_fitness"]
+
+
+def test_b2b_two_hundred_accounts_with_decision_makers(cases):
+    acc = cases["b2b"]["accounts"]
+    key = acc["company"].str.lower().str.replace(r"\b(private limited|pvt\.? ltd\.?)", "pvt ltd", regex=True)
+    assert key.nunique() == 200 and len(acc) == 203
+    assert acc["region"].isna().sum() > 0 and acc["city"].notna().all()
+    contacts = cases["b2b"]["contacts"]
+    assert contacts.groupby("account_id")["is_decision_maker"].any().all()
+    assert {"CTO", "Chief Technology Officer"} <= set(contacts["job_title"]) or "COO" in set(contacts["job_title"])
+    eng = cases["b2b"]["engagement"].groupby("phase")
+    assert eng["email_replies"].mean()["micro_2025"] > eng["email_replies"].mean()["broad_2024"]
+    cycle = eng["sales_cycle_days"].mean()
+    assert cycle["micro_2025"] < cycle["broad_2024"]
+
+
+def test_edtech_personalised_reminders_complete_more(cases):
+    users, rem = cases["edtech"]["users"], cases["edtech"]["reminders"]
+    assert set(users["persona"].dropna()) == {"school_student", "graduate", "working_professional"}
+    assert 0.03 < users["persona"].isna().mean() < 0.09
+    assert "signup_completed" not in set(users["last_step"])
+    rate = rem.groupby("variant")["completed_signup"].mean()
+    assert rate["personalised"] > 1.5 * rate["generic"]
+    assert not rem.loc[~rem["opened"], "completed_signup"].any()
+    assert users["user_id"].is_unique and users.drop(columns="user_id").duplicated().sum() > 0
+
+
+def test_haversine_reference_and_validation():
+    assert haversine_km(0.0, 0.0, 0.0, 1.0) == pytest.approx(111.19, rel=1e-3)
+    with pytest.raises(TypeError, match="lat1"):
+        haversine_km("north", 0.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="name"):
+        generate_case("shoes")
+    with pytest.raises(TypeError, match="name"):
+        generate_case(1)
+    with pytest.raises(TypeError, match="config"):
+        generate_case("bank", config=[1])
+    with pytest.raises(FileNotFoundError, match="cases.yaml"):
+        load_cases_config("/nonexistent/cases.yaml")
