@@ -1,0 +1,259 @@
+"""Tests for course_lib.experiments, checked against statsmodels."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import FrozenInstanceError
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_effectsize,
+    proportions_ztest,
+    samplesize_proportions_2indep_onetail,
+)
+
+from course_lib.experiments import (
+    ZTestResult,
+    lift,
+    reallocate_budget,
+    sample_size_per_group,
+    thompson_sampling,
+    two_proportion_ztest,
+)
+
+# --------------------------------------------------------------------------- z-test
+
+CASES = [(200, 5000, 260, 5000), (50, 1000, 80, 1000), (12, 340, 3, 290), (480, 1000, 520, 1200), (0, 50, 4, 60)]
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("alternative", ["two-sided", "larger", "smaller"])
+def test_ztest_matches_statsmodels(case, alternative) -> None:
+    ca, na, cb, nb = case
+    res = two_proportion_ztest(ca, na, cb, nb, alternative=alternative)
+    # statsmodels compares the first proportion with the second: pass B first for B - A
+    z, p = proportions_ztest([cb, ca], [nb, na], alternative=alternative)
+    assert res.z == pytest.approx(z, rel=1e-10)
+    assert res.p_value == pytest.approx(p, rel=1e-9, abs=1e-15)
+    lo, hi = confint_proportions_2indep(cb, nb, ca, na, method="wald", compare="diff", alpha=0.05)
+    assert (res.ci_low, res.ci_high) == pytest.approx((lo, hi), rel=1e-10)
+    assert res.difference == pytest.approx(cb / nb - ca / na)
+    assert res.significant == (res.p_value < 0.05)
+
+
+def test_ztest_result_fields() -> None:
+    res = two_proportion_ztest(50, 1000, 80, 1000, alpha=0.1)
+    assert isinstance(res, ZTestResult)
+    assert res.lift == pytest.approx(0.6)
+    assert res.alpha == 0.1 and res.alternative == "two-sided"
+    wider = two_proportion_ztest(50, 1000, 80, 1000, alpha=0.01)
+    assert wider.ci_low < res.ci_low and wider.ci_high > res.ci_high
+    with pytest.raises(FrozenInstanceError):
+        res.z = 0.0  # type: ignore[misc]
+
+
+def test_ztest_no_variation_and_zero_control() -> None:
+    res = two_proportion_ztest(0, 100, 0, 100)
+    assert res.z == 0.0 and res.p_value == 1.0 and not res.significant
+    assert math.isnan(res.lift)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "exc", "words"),
+    [
+        ((11, 10, 1, 10), {}, ValueError, "conversions_a"),
+        ((1, 0, 1, 10), {}, ValueError, "n_a"),
+        ((-1, 10, 1, 10), {}, ValueError, "conversions_a"),
+        ((1.5, 10, 1, 10), {}, TypeError, "conversions_a"),
+        ((1, 10, 1, "10"), {}, TypeError, "n_b"),
+        ((1, 10, 1, 10), {"alpha": 1.0}, ValueError, "alpha"),
+        ((1, 10, 1, 10), {"alternative": "bigger"}, ValueError, "alternative"),
+    ],
+)
+def test_ztest_bad_input(args, kwargs, exc, words) -> None:
+    with pytest.raises(exc, match=words):
+        two_proportion_ztest(*args, **kwargs)
+
+
+@given(st.integers(1, 5000), st.integers(1, 5000), st.data())
+@settings(max_examples=150, deadline=None)
+def test_ztest_symmetry(na: int, nb: int, data) -> None:
+    ca = data.draw(st.integers(0, na))
+    cb = data.draw(st.integers(0, nb))
+    ab = two_proportion_ztest(ca, na, cb, nb)
+    ba = two_proportion_ztest(cb, nb, ca, na)
+    assert ab.z == pytest.approx(-ba.z, abs=1e-12)
+    assert ab.p_value == pytest.approx(ba.p_value, abs=1e-12)
+    assert ab.difference == pytest.approx(-ba.difference, abs=1e-12)
+    assert ab.ci_low == pytest.approx(-ba.ci_high, abs=1e-12)
+    assert 0.0 <= ab.p_value <= 1.0
+    assert ab.ci_low <= ab.difference <= ab.ci_high
+    larger = two_proportion_ztest(ca, na, cb, nb, alternative="larger")
+    smaller = two_proportion_ztest(cb, nb, ca, na, alternative="smaller")
+    assert larger.p_value == pytest.approx(smaller.p_value, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- sample size
+
+PAIRS = [(0.10, 0.12), (0.02, 0.025), (0.5, 0.6), (0.30, 0.25), (0.01, 0.05), (0.9, 0.95)]
+
+
+@pytest.mark.parametrize(("p1", "p2"), PAIRS)
+@pytest.mark.parametrize(("alpha", "power"), [(0.05, 0.8), (0.01, 0.9), (0.1, 0.5)])
+def test_pooled_sample_size_matches_statsmodels(p1, p2, alpha, power) -> None:
+    expected = samplesize_proportions_2indep_onetail(p2 - p1, p1, power, alpha=alpha, alternative="two-sided")
+    assert sample_size_per_group(p1, p2, alpha=alpha, power=power) == math.ceil(expected)
+
+
+@pytest.mark.parametrize(("p1", "p2"), PAIRS)
+@pytest.mark.parametrize(("alpha", "power"), [(0.05, 0.8), (0.01, 0.9), (0.1, 0.5)])
+def test_arcsine_sample_size_matches_statsmodels_normalindpower(p1, p2, alpha, power) -> None:
+    h = proportion_effectsize(p2, p1)
+    expected = NormalIndPower().solve_power(effect_size=h, alpha=alpha, power=power, ratio=1.0,
+                                            alternative="two-sided")
+    assert sample_size_per_group(p1, p2, alpha=alpha, power=power, method="arcsine") == math.ceil(expected)
+
+
+def test_textbook_value_and_methods_close() -> None:
+    assert sample_size_per_group(0.10, 0.12) == 3841
+    pooled = sample_size_per_group(0.05, 0.06)
+    arcsine = sample_size_per_group(0.05, 0.06, method="arcsine")
+    assert abs(pooled - arcsine) / pooled < 0.05
+
+
+@given(
+    p1=st.floats(0.01, 0.9),
+    d1=st.floats(0.005, 0.05),
+    d2=st.floats(0.005, 0.05),
+    power=st.floats(0.5, 0.95),
+    method=st.sampled_from(["pooled", "arcsine"]),
+)
+@settings(max_examples=100, deadline=None)
+def test_sample_size_monotonicity(p1: float, d1: float, d2: float, power: float, method: str) -> None:
+    assume(abs(d1 - d2) > 1e-3)
+    small, big = sorted([d1, d2])
+    n_small_diff = sample_size_per_group(p1, p1 + small, power=power, method=method)
+    n_big_diff = sample_size_per_group(p1, p1 + big, power=power, method=method)
+    assert n_small_diff >= n_big_diff  # a smaller difference needs more people
+    assert sample_size_per_group(p1, p1 + big, power=min(power + 0.04, 0.99), method=method) >= n_big_diff
+    assert sample_size_per_group(p1, p1 + big, alpha=0.01, power=power, method=method) >= n_big_diff
+    assert sample_size_per_group(p1 + big, p1, power=power, method=method) == n_big_diff  # symmetric in p1, p2
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "exc", "words"),
+    [
+        ((0.1, 0.1), {}, ValueError, "differ"),
+        ((0.0, 0.1), {}, ValueError, "p1"),
+        ((0.1, 1.0), {}, ValueError, "p2"),
+        (("0.1", 0.2), {}, TypeError, "p1"),
+        ((0.1, 0.2), {"power": 1.2}, ValueError, "power"),
+        ((0.1, 0.2), {"alpha": 0}, ValueError, "alpha"),
+        ((0.1, 0.2), {"method": "exact"}, ValueError, "method"),
+    ],
+)
+def test_sample_size_bad_input(args, kwargs, exc, words) -> None:
+    with pytest.raises(exc, match=words):
+        sample_size_per_group(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------- lift and budgets
+
+
+def test_lift() -> None:
+    assert lift(0.06, 0.05) == pytest.approx(0.2)
+    assert lift(0.04, 0.05) == pytest.approx(-0.2)
+    assert math.isnan(lift(0.02, 0.0))
+    np.testing.assert_allclose(lift([0.1, 0.2], [0.1, 0.1]), [0.0, 1.0])
+    with pytest.raises(ValueError, match="control_rate"):
+        lift(0.1, -0.1)
+    with pytest.raises(ValueError, match="treatment_rate"):
+        lift(np.nan, 0.1)
+    with pytest.raises(TypeError):
+        lift("0.1", 0.1)
+
+
+@pytest.fixture
+def past() -> pd.DataFrame:
+    return pd.DataFrame({
+        "segment": ["a", "b", "c", "a", "d"],
+        "spend": [100.0, 200.0, 100.0, 100.0, 0.0],
+        "revenue": [500.0, 400.0, 100.0, 300.0, 50.0],
+    })
+
+
+def test_reallocate_proportional_to_roas(past: pd.DataFrame) -> None:
+    before = past.copy()
+    out = reallocate_budget(past, 10_000)
+    pd.testing.assert_frame_equal(past, before)
+    by = out.set_index("segment")
+    assert by.loc["a", "roas"] == 4.0 and by.loc["b", "roas"] == 2.0 and by.loc["c", "roas"] == 1.0
+    np.testing.assert_allclose(by.loc[["a", "b", "c"], "new_share"], [4 / 7, 2 / 7, 1 / 7])
+    assert math.isnan(by.loc["d", "roas"]) and by.loc["d", "new_budget"] == 0.0
+    assert "no past spend" in by.loc["d", "note"]
+    assert out["new_budget"].sum() == pytest.approx(10_000)
+    assert by.loc["a", "old_share"] == pytest.approx(0.4)  # 200 of 500
+    assert by.loc["a", "change"] == pytest.approx(10_000 * (4 / 7 - 0.4))
+
+
+def test_reallocate_min_share(past: pd.DataFrame) -> None:
+    out = reallocate_budget(past, 1000, min_share=0.2).set_index("segment")
+    assert out["new_share"].sum() == pytest.approx(1.0)
+    assert (out.loc[["a", "b", "c"], "new_share"] >= 0.2 - 1e-12).all()
+    assert out.loc["a", "new_share"] == pytest.approx(0.2 + 0.4 * 4 / 7)
+    with pytest.raises(ValueError, match="min_share"):
+        reallocate_budget(past, 1000, min_share=0.5)
+
+
+def test_reallocate_bad_input(past: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="total_budget"):
+        reallocate_budget(past, 0)
+    with pytest.raises(ValueError, match="'spend'"):
+        reallocate_budget(past.assign(spend=-1.0), 100)
+    with pytest.raises(ValueError, match="'budget'"):
+        reallocate_budget(past, 100, spend="budget")
+    with pytest.raises(ValueError, match="ROAS is undefined"):
+        reallocate_budget(past.assign(spend=0.0), 100)
+    with pytest.raises(ValueError, match="empty"):
+        reallocate_budget(past.iloc[:0], 100)
+
+
+# --------------------------------------------------------------------------- Thompson sampling
+
+
+def test_thompson_is_seeded_and_consistent() -> None:
+    rates = {"video": 0.02, "static": 0.03, "carousel": 0.06}
+    a = thompson_sampling(rates, rounds=15, impressions_per_round=2000, seed=7)
+    b = thompson_sampling(rates, rounds=15, impressions_per_round=2000, seed=7)
+    c = thompson_sampling(rates, rounds=15, impressions_per_round=2000, seed=8)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+    assert len(a) == 45 and a["round"].max() == 15
+    per_round = a.groupby("round")
+    np.testing.assert_allclose(per_round["share"].sum(), 1.0)
+    assert (per_round["impressions"].sum() == 2000).all()
+    assert (per_round["prob_best"].sum().round(9) == 1.0).all()
+    last = a[a["round"] == 15].set_index("arm")
+    assert last["share"].idxmax() == "carousel"
+    assert last.loc["carousel", "cumulative_impressions"] == a.query("arm == 'carousel'")["impressions"].sum()
+    first = a[a["round"] == 1]
+    assert first["share"].max() < 0.6  # uniform priors: nobody dominates at the start
+
+
+def test_thompson_bad_input() -> None:
+    with pytest.raises(TypeError, match="true_rates"):
+        thompson_sampling([0.1, 0.2])
+    with pytest.raises(ValueError, match="true_rates"):
+        thompson_sampling({"a": 1.5})
+    with pytest.raises(ValueError, match="rounds"):
+        thompson_sampling({"a": 0.1}, rounds=0)
+    with pytest.raises(ValueError, match="prior alpha"):
+        thompson_sampling({"a": 0.1}, prior=(0, 1))
+    sim = thompson_sampling(pd.Series({"x": 0.1, "y": 0.2}), rounds=2)
+    assert set(sim["arm"]) == {"x", "y"}

@@ -1,0 +1,231 @@
+"""Tests for course_lib.metrics."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_lib.metrics import (
+    METRIC_NOTES,
+    campaign_report,
+    conversion_rate,
+    cost_per_target,
+    cpa,
+    cpm,
+    ctr,
+    engagement_rate,
+    frequency,
+    roas,
+)
+
+
+@pytest.mark.parametrize(
+    ("func", "num", "den", "expected"),
+    [
+        (ctr, 25, 1000, 0.025),
+        (conversion_rate, 5, 25, 0.2),
+        (cpa, 150.0, 6, 25.0),
+        (roas, 900.0, 300.0, 3.0),
+        (cpm, 12.0, 4000, 3.0),
+        (cost_per_target, 50.0, 200, 0.25),
+        (engagement_rate, 30, 600, 0.05),
+        (frequency, 3000, 1000, 3.0),
+    ],
+)
+def test_known_values(func, num, den, expected) -> None:
+    got = func(num, den)
+    assert isinstance(got, float)
+    assert got == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("func", [ctr, conversion_rate, cpa, roas, cpm, cost_per_target, engagement_rate, frequency])
+def test_zero_denominator_is_nan_without_warning(func) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(func(5, 0))
+        assert math.isnan(func(0, 0))
+        arr = func([5, 5], [0, 10])
+    assert np.isnan(arr[0]) and np.isfinite(arr[1])
+
+
+def test_arrays_broadcast_and_lengths_must_match() -> None:
+    np.testing.assert_allclose(ctr(np.array([1, 2, 3]), 100), [0.01, 0.02, 0.03])
+    np.testing.assert_allclose(roas(pd.Series([10.0, 0.0]), pd.Series([5.0, 5.0])), [2.0, 0.0])
+    with pytest.raises(ValueError, match="same length"):
+        ctr([1, 2, 3], [10, 20])
+
+
+@pytest.mark.parametrize(
+    ("args", "exc", "words"),
+    [
+        ((-1, 10), ValueError, "clicks must not be negative"),
+        ((1, -10), ValueError, "impressions must not be negative"),
+        ((np.nan, 10), ValueError, "clicks contains missing"),
+        (("3", 10), TypeError, "clicks"),
+        ((True, 10), TypeError, "clicks"),
+        ((None, 10), TypeError, "clicks"),
+        ((1, np.inf), ValueError, "impressions contains infinite"),
+    ],
+)
+def test_bad_ratio_inputs(args, exc, words) -> None:
+    with pytest.raises(exc, match=words):
+        ctr(*args)
+
+
+@pytest.fixture
+def rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "campaign": ["c1"] * 6,
+            "segment": ["young", "young", "family", "family", "senior", "senior"],
+            "creative": ["video", "static", "video", "static", "video", "static"],
+            "channel": ["social", "social", "email", "social", "email", "email"],
+            "impressions": [10_000, 8_000, 5_000, 0, 2_000, 1_000],
+            "clicks": [300, 160, 100, 0, 0, 0],
+            "conversions": [30, 8, 10, 0, 0, 0],
+            "spend": [500.0, 320.0, 100.0, 0.0, 40.0, 20.0],
+            "revenue": [1500.0, 400.0, 700.0, 0.0, 0.0, 0.0],
+            "reach": [4_000, 3_000, 2_500, 0, 1_000, 500],
+            "engagements": [400, 90, 60, 0, 10, 5],
+        }
+    )
+
+
+def _reference_report(rows: pd.DataFrame, by: list[str]) -> dict[tuple, dict[str, float]]:
+    """Plain-Python sums and ratios per group, NaN for zero denominators."""
+    sums: dict[tuple, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    cols = ["impressions", "clicks", "conversions", "spend", "revenue", "reach", "engagements"]
+    for rec in rows.to_dict("records"):
+        key = tuple(rec[b] for b in by)
+        for c in cols:
+            sums[key][c] += rec[c]
+
+    def div(a: float, b: float) -> float:
+        return a / b if b else float("nan")
+
+    out = {}
+    for key, s in sums.items():
+        out[key] = {
+            "ctr": div(s["clicks"], s["impressions"]),
+            "conversion_rate": div(s["conversions"], s["clicks"]),
+            "cpa": div(s["spend"], s["conversions"]),
+            "roas": div(s["revenue"], s["spend"]),
+            "cpm": div(1000 * s["spend"], s["impressions"]),
+            "cost_per_target": div(s["spend"], s["reach"]),
+            "frequency": div(s["impressions"], s["reach"]),
+            "engagement_rate": div(s["engagements"], s["reach"]),
+        }
+    return out
+
+
+@pytest.mark.parametrize("by", [["segment"], ["segment", "creative"], ["channel"], ["creative", "channel"]])
+def test_report_matches_plain_python(rows: pd.DataFrame, by: list[str]) -> None:
+    report = campaign_report(rows, by=by)
+    expected = _reference_report(rows, by)
+    assert len(report) == len(expected)
+    for rec in report.to_dict("records"):
+        ref = expected[tuple(rec[b] for b in by)]
+        for name, value in ref.items():
+            if math.isnan(value):
+                assert math.isnan(rec[name]), name
+                assert METRIC_NOTES[name] in rec["note"]
+            else:
+                assert rec[name] == pytest.approx(value), name
+                assert METRIC_NOTES[name] not in rec["note"]
+
+
+def test_report_notes_and_no_inf(rows: pd.DataFrame) -> None:
+    report = campaign_report(rows, by=["segment", "creative"])
+    numeric = report.select_dtypes("number").to_numpy()
+    assert not np.isinf(numeric).any()
+    senior_video = report.query("segment == 'senior' and creative == 'video'").iloc[0]
+    # spend 40, revenue 0: ROAS is 0 (defined); no clicks and no conversions are undefined
+    assert senior_video["roas"] == 0.0
+    assert senior_video["note"] == "conversion rate undefined (no clicks); CPA undefined (no conversions)"
+    young_video = report.query("segment == 'young' and creative == 'video'").iloc[0]
+    assert young_video["note"] == ""
+
+
+def test_report_is_sorted_and_keeps_group_columns_first(rows: pd.DataFrame) -> None:
+    report = campaign_report(rows, by="segment")
+    assert report["segment"].tolist() == ["family", "senior", "young"]
+    assert list(report.columns[:2]) == ["segment", "impressions"]
+    assert report.columns[-1] == "note"
+
+
+def test_report_total_and_optional_columns(rows: pd.DataFrame) -> None:
+    total = campaign_report(rows, by=[])
+    assert len(total) == 1
+    assert total["roas"].iloc[0] == pytest.approx(2600 / 980)
+    bare = campaign_report(rows.drop(columns=["reach", "engagements"]), by="channel")
+    assert "cost_per_target" not in bare.columns and "engagement_rate" not in bare.columns
+    no_eng = campaign_report(rows.drop(columns=["engagements"]), by="channel")
+    assert "cost_per_target" in no_eng.columns and "engagement_rate" not in no_eng.columns
+
+
+def test_report_does_not_touch_input(rows: pd.DataFrame) -> None:
+    before = rows.copy(deep=True)
+    campaign_report(rows, by=["segment", "channel"])
+    pd.testing.assert_frame_equal(rows, before)
+
+
+@pytest.mark.parametrize(
+    ("change", "kwargs", "exc", "words"),
+    [
+        (lambda d: d.drop(columns="clicks"), {}, ValueError, "'clicks'"),
+        (lambda d: d.iloc[:0], {}, ValueError, "empty"),
+        (lambda d: d.assign(spend=-d["spend"] - 1), {}, ValueError, "'spend'.*negative"),
+        (lambda d: d.assign(clicks=d["clicks"].astype(str)), {}, TypeError, "'clicks'"),
+        (lambda d: d.assign(segment=[None] + d["segment"].tolist()[1:]), {}, ValueError, "'segment'"),
+        (lambda d: d.assign(revenue=[np.nan] + d["revenue"].tolist()[1:]), {}, ValueError, "'revenue'"),
+        (lambda d: d, {"by": "audience"}, ValueError, "'audience'"),
+        (lambda d: d, {"by": 3}, TypeError, "by"),
+        (lambda d: d, {"reach": "unique_users"}, ValueError, "'unique_users'"),
+        (lambda d: d, {"engagements": "likes"}, ValueError, "'likes'"),
+    ],
+)
+def test_report_bad_input(rows: pd.DataFrame, change, kwargs, exc, words) -> None:
+    with pytest.raises(exc, match=words):
+        campaign_report(change(rows), **kwargs)
+    with pytest.raises(TypeError, match="data"):
+        campaign_report(rows.to_dict())
+
+
+counts = st.integers(0, 10**7)
+
+
+@given(impressions=counts, data=st.data())
+@settings(max_examples=150, deadline=None)
+def test_rates_in_range(impressions: int, data) -> None:
+    clicks = data.draw(st.integers(0, impressions))
+    conversions = data.draw(st.integers(0, clicks))
+    c = ctr(clicks, impressions)
+    r = conversion_rate(conversions, clicks)
+    for v, den in ((c, impressions), (r, clicks)):
+        if den == 0:
+            assert math.isnan(v)
+        else:
+            assert 0.0 <= v <= 1.0
+
+
+money = st.one_of(st.just(0.0), st.floats(0.01, 1e9))  # real money: no sub-cent denormals
+
+
+@given(spend=money, revenue=money, impressions=counts)
+@settings(max_examples=150, deadline=None)
+def test_money_metrics_are_non_negative_and_consistent(spend: float, revenue: float, impressions: int) -> None:
+    r = roas(revenue, spend)
+    m = cpm(spend, impressions)
+    assert math.isnan(r) == (spend == 0)
+    assert math.isnan(m) == (impressions == 0)
+    if spend > 0:
+        assert r >= 0 and r == pytest.approx(revenue / spend)
+    if impressions > 0:
+        assert m == pytest.approx(1000 * spend / impressions)
