@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   := .venv
 VPY    := $(VENV)/bin/python
-NBVAL  := --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
+NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 JOBS   ?= 2
 # Fixed hash seed and no per-user IPython/Jupyter state, so outputs are the same everywhere.
 export PYTHONHASHSEED := 0
