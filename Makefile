@@ -29,8 +29,11 @@ test: setup ## set up, then run the whole suite: unit tests, nbval on every note
 	@if ls exercises/*.ipynb >/dev/null 2>&1; then \
 	  $(VPY) -m pytest -n $(JOBS) --dist loadscope exercises --nbval-lax $(NBVAL); fi
 
-unit: setup ## only the unit tests in tests/
-	$(VPY) -m pytest -n $(JOBS) tests
+unit: setup ## only the unit tests in tests/ (without the browser tests)
+	$(VPY) -m pytest -n $(JOBS) tests --ignore=tests/e2e
+
+e2e: setup ## only the browser tests (JupyterLab in headless Chromium; needs Debian's chromium)
+	$(VPY) -m pytest -p no:xdist tests/e2e
 
 notebooks: setup ## only nbval on notebooks/ and solutions/
 	$(VPY) -m pytest -n $(JOBS) --dist loadscope notebooks solutions --nbval $(NBVAL)

@@ -115,7 +115,8 @@ def require_datetime(data: pd.DataFrame, column: str, arg: str = "data") -> pd.S
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "could not infer format": we report failures ourselves
-            return pd.to_datetime(series, errors="raise")
+            # "mixed": each value parsed on its own, so '2024-01-05' and '2024-01-05 17:30' can share a column
+            return pd.to_datetime(series, errors="raise", format="mixed")
     except (ValueError, TypeError) as exc:
         raise ValueError(f"column {column!r} of {arg} must hold dates, e.g. '2024-03-31' ({exc}).") from None
 

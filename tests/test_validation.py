@@ -48,6 +48,8 @@ def test_require_datetime_parses_without_mutating() -> None:
     df = frame()
     parsed = v.require_datetime(df, "date")
     assert pd.api.types.is_datetime64_any_dtype(parsed)
+    mixed = v.require_datetime(pd.DataFrame({"d": ["2024-01-01", "2024-01-05 17:30"]}), "d")
+    assert list(mixed.dt.hour) == [0, 17]
     assert not pd.api.types.is_datetime64_any_dtype(df["date"])
     with pytest.raises(ValueError, match="column 'customer_id' of data must hold dates"):
         v.require_datetime(df, "customer_id")

@@ -37,9 +37,11 @@ STAMP_NAME = ".course-stamp"
 INPUTS = ("requirements.txt", "pyproject.toml", "tools/setup_venv.py")
 SUPPORTED = ((3, 11), (3, 13))  # inclusive range of minor versions the pins are built for
 
-#: JupyterLab defaults for the course: no news pop-up covering a notebook, no update check.
+#: JupyterLab defaults for the course: no news pop-up covering a notebook, no update check,
+#: and a notebook's own python3 kernel starts without a "Select Kernel" dialog.
 LAB_OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True},
 }
 
 
