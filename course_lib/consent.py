@@ -1,0 +1,148 @@
+"""Consent: who may be contacted on which channel.
+
+A customer being *in* a segment does not mean the business may *message*
+them. Each channel needs a permission flag on the customer record: email
+needs ``consent_email``, SMS and WhatsApp need ``consent_sms``, targeted ads
+need ``consent_ads``, and app push needs an app account (``app_user``). The
+channel-to-flag table is the one the campaign simulator uses
+(``channels`` in ``data/market/market.yaml``, see
+:func:`course_lib.simulate.channels`), so the counts here match the
+``reachable`` column of simulated campaigns.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from course_lib.consent import contactable, consent_summary
+>>> people = pd.DataFrame({"age": [22, 35, 41], "consent_email": [True, False, True],
+...                        "consent_sms": [True, True, False], "consent_ads": [False, False, True],
+...                        "app_user": [True, False, False]})
+>>> contactable(people, "email").tolist()
+[True, False, True]
+>>> consent_summary(people, channels=["email", "whatsapp"])[["channel", "requires", "contactable"]]
+    channel       requires  contactable
+0     email  consent_email            2
+1  whatsapp    consent_sms            2
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from course_lib.segmentation import rule_mask
+from course_lib.simulate import channels as _channels
+from course_lib.validation import require_columns, require_dataframe
+
+__all__ = ["channel_requirements", "contactable", "consent_summary"]
+
+
+def channel_requirements() -> dict[str, str]:
+    """Channel name -> the customers column that must be True to contact someone on it.
+
+    Examples
+    --------
+    >>> channel_requirements()["whatsapp"]
+    'consent_sms'
+    """
+    return {name: ch.requires for name, ch in _channels().items() if ch.requires}
+
+
+def _requirement(channel: Any, requirements: Mapping[str, str]) -> str:
+    if not isinstance(channel, str):
+        raise TypeError(f"channel must be a channel name (str), got {type(channel).__name__}.")
+    if channel not in requirements:
+        raise ValueError(f"unknown channel {channel!r}; channels are: {', '.join(requirements)}.")
+    return requirements[channel]
+
+
+def _flag(customers: pd.DataFrame, column: str) -> pd.Series:
+    require_columns(customers, [column], "customers")
+    flag = customers[column]
+    if not pd.api.types.is_bool_dtype(flag):
+        raise TypeError(f"column {column!r} of customers must hold True/False flags, got dtype {flag.dtype}.")
+    # a missing flag is not a yes: nobody is contacted without a recorded consent
+    return flag.fillna(False).astype(bool)
+
+
+def contactable(customers: pd.DataFrame, channel: str) -> pd.Series:
+    """Boolean Series: may each customer be contacted on ``channel``?
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        Customer records with the consent flags (``consent_email``,
+        ``consent_sms``, ``consent_ads``, ``app_user``).
+    channel : str
+        A channel of :func:`channel_requirements`, e.g. ``"email"``.
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``customers``; a missing flag counts as "no".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> contactable(pd.DataFrame({"consent_sms": [True, False]}), "whatsapp").tolist()
+    [True, False]
+    """
+    require_dataframe(customers, "customers", allow_empty=True)
+    column = _requirement(channel, channel_requirements())
+    return _flag(customers, column).rename(f"contactable_{channel}")
+
+
+def consent_summary(
+    customers: pd.DataFrame,
+    *,
+    audience: str | Mapping[str, Any] | None = None,
+    channels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """How many people of an audience each channel may reach.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        Customer records with the consent flags.
+    audience : str, dict or None
+        Who is selected, as a rule of :func:`course_lib.segmentation.rule_mask`
+        (a query such as ``"is_student"`` or a dict); ``None`` = everybody.
+    channels : list of str, optional
+        Channels to report (default: all of :func:`channel_requirements`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per channel: ``channel``, ``requires`` (the flag),
+        ``audience`` (people selected), ``contactable`` (of those, with the
+        flag True), ``share`` (contactable / audience, 0 for an empty
+        audience), ``not_contactable``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"age": [22, 35], "consent_email": [True, False]})
+    >>> consent_summary(people, audience="age < 30", channels=["email"])[["audience", "contactable", "share"]]
+       audience  contactable  share
+    0         1            1    1.0
+    """
+    require_dataframe(customers, "customers", allow_empty=True)
+    requirements = channel_requirements()
+    if channels is None:
+        names = list(requirements)
+    elif isinstance(channels, str):
+        names = [channels]
+    else:
+        names = list(channels)
+    if not names:
+        raise ValueError("channels must name at least one channel.")
+    selected = rule_mask(customers, audience, "audience").to_numpy(dtype=bool)
+    size = int(selected.sum())
+    rows = []
+    for name in names:
+        column = _requirement(name, requirements)
+        ok = int((_flag(customers, column).to_numpy(dtype=bool) & selected).sum())
+        rows.append({"channel": name, "requires": column, "audience": size, "contactable": ok,
+                     "share": ok / size if size else 0.0, "not_contactable": size - ok})
+    return pd.DataFrame(rows)
