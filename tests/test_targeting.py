@@ -1,0 +1,157 @@
+"""course_lib.targeting: audiences from events and purchases, averaged simulation, funnels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_lib.market import generate_market
+from course_lib.simulate import simulate
+from course_lib.targeting import (
+    APPROACHES,
+    add_flags,
+    approaches,
+    audience_funnel,
+    audience_mask,
+    compare_audiences,
+    event_audience,
+    plot_audience_funnel,
+    purchase_audience,
+    roas_matrix,
+    simulate_average,
+    stores,
+)
+
+
+@pytest.fixture(scope="module")
+def market():
+    return generate_market(1_500, seed=11, behaviour=False)
+
+
+@pytest.fixture
+def events():
+    return pd.DataFrame({
+        "customer_id": ["C1", "C1", "C2", "C3", "C3", "C4"],
+        "event": ["cart_abandoned", "cart_abandoned", "cart_abandoned", "purchase", "cart_abandoned", "product_view"],
+        "product_category": ["electronics", "electronics", "groceries", "electronics", "electronics", "electronics"],
+        "timestamp": pd.to_datetime(["2025-10-01 10:00", "2025-11-05 09:00", "2025-10-02 12:00",
+                                     "2025-12-01 08:00", "2025-12-31 23:30", "2025-10-10 10:00"]),
+    })
+
+
+def test_content_tables():
+    table = approaches()
+    assert table.index.tolist() == list(APPROACHES)
+    assert table.notna().all().all()
+    shops = stores()
+    assert shops["store_id"].is_unique and shops["lat"].between(20, 22).all()
+
+
+def test_event_audience_counts_customers_once_and_filters(events):
+    # an independent reference: plain boolean filtering and unique ids
+    ref = events[(events["event"] == "cart_abandoned") & (events["product_category"] == "electronics")]
+    assert list(event_audience(events, category="electronics")) == sorted(ref["customer_id"].unique())
+    assert list(event_audience(events, category="electronics", min_count=2)) == ["C1"]
+    assert list(event_audience(events)) == ["C1", "C2", "C3"]
+    assert list(event_audience(events, ["purchase", "product_view"])) == ["C3", "C4"]
+
+
+def test_event_audience_time_window_end_date_covers_the_whole_day(events):
+    assert list(event_audience(events, end="2025-10-01")) == ["C1"]
+    assert list(event_audience(events, start="2025-12-31", end="2025-12-31")) == ["C3"]
+    assert list(event_audience(events, start="2025-11-01", end="2025-11-30")) == ["C1"]
+
+
+def test_event_audience_bad_input(events):
+    with pytest.raises(ValueError, match="product_category"):
+        event_audience(events.drop(columns="product_category"), category="electronics")
+    with pytest.raises(TypeError, match="category"):
+        event_audience(events, category=3)
+    with pytest.raises(ValueError, match="start"):
+        event_audience(events, start="not a date")
+    with pytest.raises(ValueError, match="min_count"):
+        event_audience(events, min_count=0)
+
+
+def test_purchase_audience():
+    tr = pd.DataFrame({"customer_id": ["A", "B", "B", "C"], "category": ["x", "x", "x", "y"],
+                       "date": pd.to_datetime(["2024-12-31", "2025-01-01", "2025-06-01", "2025-02-01"])})
+    assert list(purchase_audience(tr, "x")) == ["A", "B"]
+    assert list(purchase_audience(tr, "x", start="2025-01-01")) == ["B"]
+    assert list(purchase_audience(tr, min_purchases=2)) == ["B"]
+    assert list(purchase_audience(tr, ["x", "y"], end="2025-01-01")) == ["A", "B"]
+
+
+def test_add_flags_does_not_mutate_and_rejects_clashes():
+    people = pd.DataFrame({"customer_id": ["C1", "C2", "C3"]})
+    out = add_flags(people, vip=pd.Index(["C3"]), lapsed={"C1"})
+    assert out["vip"].tolist() == [False, False, True] and out["lapsed"].tolist() == [True, False, False]
+    assert list(people.columns) == ["customer_id"]
+    with pytest.raises(ValueError, match="already has"):
+        add_flags(out, vip=["C1"])
+    with pytest.raises(TypeError, match="collection"):
+        add_flags(people, vip="C1")
+
+
+def test_audience_mask_kinds():
+    people = pd.DataFrame({"customer_id": ["C1", "C2"], "age": [20, 50]})
+    assert audience_mask(people, None).tolist() == [True, True]
+    assert audience_mask(people, {"age": (30, None)}).tolist() == [False, True]
+    assert audience_mask(people, people["age"] < 30).tolist() == [True, False]
+    with pytest.raises(ValueError, match="index"):
+        audience_mask(people, pd.Series([True, False], index=[5, 6]))
+    with pytest.raises(ValueError, match="one per customer"):
+        audience_mask(people, np.array([True]))
+    with pytest.raises(ValueError, match="unknown column"):
+        audience_mask(people, "height > 3")
+
+
+def test_simulate_average_matches_individual_runs(market):
+    """Reference: call simulate() directly for each seed and aggregate by hand."""
+    rule = "interest_tech"
+    runs = [simulate(rule, "gadget_launch", "email", 300, seed=s, market=market) for s in range(4)]
+    out = simulate_average(market.customers, rule, "gadget_launch", "email", 300, seeds=4, market=market)
+    assert out["audience_size"] == runs[0].audience_size
+    assert out["spend"] == pytest.approx(np.mean([r.spend for r in runs]))
+    assert out["conversions"] == pytest.approx(np.mean([r.conversions for r in runs]))
+    assert out["roas"] == pytest.approx(sum(r.revenue for r in runs) / sum(r.spend for r in runs))
+
+
+def test_simulate_average_empty_and_unknown_ids(market):
+    nobody = simulate_average(market.customers, "age > 200", "generic_sale", "email", 100, seeds=2, market=market)
+    assert nobody["audience_size"] == 0 and np.isnan(nobody["roas"])
+    strangers = market.customers.assign(customer_id=[f"X{i}" for i in range(len(market.customers))])
+    with pytest.raises(ValueError, match="does not know"):
+        simulate_average(strangers, None, "generic_sale", "email", 100, seeds=1, market=market)
+    with pytest.raises(TypeError, match="seeds"):
+        simulate_average(market.customers, None, "generic_sale", "email", 100, seeds="3", market=market)
+
+
+def test_compare_and_matrix(market):
+    auds = {"all": None, "eco": "interest_eco"}
+    table = compare_audiences(market.customers, auds, "organic_delivery", "email", 200, seeds=2, market=market)
+    assert table.index.tolist() == ["all", "eco"]
+    assert table.loc["eco", "audience_size"] == int(market.customers["interest_eco"].sum())
+    assert table.loc["all", "share_of_market"] == 1.0
+    m = roas_matrix(market.customers, auds, ["organic_delivery", "generic_sale"], "email", 200, seeds=2,
+                    market=market)
+    assert m.loc["eco", "organic_delivery"] == pytest.approx(table.loc["eco", "roas"])
+    with pytest.raises(TypeError, match="audiences"):
+        compare_audiences(market.customers, {}, "generic_sale", "email", 100, market=market)
+
+
+def test_audience_funnel_is_cumulative(market):
+    c = market.customers
+    steps = {"tech": "interest_tech", "young": c["age"] < 35}
+    f = audience_funnel(c, steps, "gadget_launch", "email", 200, seeds=2, market=market)
+    assert f["step"].tolist() == ["everyone", "+ tech", "+ young"]
+    assert f["audience_size"].tolist() == [len(c), int(c["interest_tech"].sum()),
+                                           int((c["interest_tech"] & (c["age"] < 35)).sum())]
+    only_mass = audience_funnel(c, {}, "gadget_launch", "email", 200, seeds=1, market=market)
+    assert len(only_mass) == 1
+    axes = plot_audience_funnel(f, title="t")
+    assert axes[0].get_xlabel() == "customers in the audience"
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
