@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from course_lib.launch import START_NOTEBOOK, lab_command
-from course_lib.paths import REPO_ROOT
+from tests.lab_server import running_lab
 
 TOKEN = "course-test-token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
@@ -38,34 +27,9 @@ def get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
 
 
 @pytest.fixture(scope="module")
-def lab_server():
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "course_lib", "lab", "--no-browser", "--port", str(port), "--token", TOKEN],
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            get(f"{base}/api/status", timeout=2)
-            break
-        except (urllib.error.URLError, ConnectionError, OSError):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"JupyterLab did not start: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.3)
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    proc.stderr.close()
+def lab_server(tmp_path_factory: pytest.TempPathFactory):
+    with running_lab(TOKEN, tmp_path_factory.mktemp("lab") / "lab.log") as base:
+        yield base
 
 
 def test_lab_page_is_served(lab_server: str) -> None:

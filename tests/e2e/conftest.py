@@ -14,19 +14,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from course_lib.paths import REPO_ROOT
+from tests.lab_server import running_lab
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 TOKEN = "course-e2e-token"
@@ -54,12 +47,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lab_token() -> str:
     """The token the test server accepts."""
@@ -80,31 +67,8 @@ def lab_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(tmp / "user-settings"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(tmp / "workspaces")
     env["MICROMARKETING_PROGRESS"] = str(tmp / "progress.json")
-    port = _free_port()
-    log = open(tmp / "lab.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "course_lib", "lab", "--no-browser", "--port", str(port), "--token", TOKEN],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            req = urllib.request.Request(f"{base}/api/status", headers={"Authorization": f"token {TOKEN}"})
-            urllib.request.urlopen(req, timeout=2).close()
-            break
-        except (urllib.error.URLError, OSError):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"JupyterLab did not start: {(tmp / 'lab.log').read_text()[-2000:]}")
-            time.sleep(0.3)
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    with running_lab(TOKEN, tmp / "lab.log", env=env) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
