@@ -31,6 +31,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from course_lib.validation import (
     require_choice,
@@ -188,15 +189,17 @@ def choose_k(
         silhouette_sample = require_positive_int(silhouette_sample, "silhouette_sample", minimum=2)
     x, _ = _matrix(data, features, scale)
     rows = []
-    for k in ks:
-        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
-        n_labels = len(np.unique(model.labels_))
-        if n_labels < 2:
-            sil = float("nan")
-        else:
-            size = silhouette_sample if silhouette_sample and silhouette_sample < len(x) else None
-            sil = float(silhouette_score(x, model.labels_, sample_size=size, random_state=seed))
-        rows.append({"k": k, "inertia": float(model.inertia_), "silhouette": sil})
+    # One BLAS/OpenMP thread: on a busy 2-core machine (a class lab, CI) two threads made k-means 13-15x slower.
+    with threadpool_limits(1):
+        for k in ks:
+            model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
+            n_labels = len(np.unique(model.labels_))
+            if n_labels < 2:
+                sil = float("nan")
+            else:
+                size = silhouette_sample if silhouette_sample and silhouette_sample < len(x) else None
+                sil = float(silhouette_score(x, model.labels_, sample_size=size, random_state=seed))
+            rows.append({"k": k, "inertia": float(model.inertia_), "silhouette": sil})
     return pd.DataFrame(rows)
 
 
@@ -281,10 +284,11 @@ def fit_kmeans(
     seed = require_positive_int(seed, "seed", minimum=0)
     n_init = require_positive_int(n_init, "n_init")
     x, scaler = _matrix(data, features, scale)
-    model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
+    with threadpool_limits(1):  # see choose_k: one thread is fastest on a busy machine
+        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
+        sil = float(silhouette_score(x, model.labels_)) if len(np.unique(model.labels_)) > 1 else float("nan")
     centers = model.cluster_centers_ if scaler is None else scaler.inverse_transform(model.cluster_centers_)
     labels = pd.Series(model.labels_.astype(np.int64), index=data.index, name="cluster")
-    sil = float(silhouette_score(x, model.labels_)) if len(np.unique(model.labels_)) > 1 else float("nan")
     return KMeansResult(
         labels=labels,
         centers=pd.DataFrame(centers, columns=features, index=pd.RangeIndex(k, name="cluster")),
