@@ -72,6 +72,7 @@ __all__ = [
     "rfm_scores",
     "rfm_segments",
     "loyal_customers",
+    "relationship_customers",
     "lapsed_customers",
 ]
 
@@ -427,6 +428,47 @@ def loyal_customers(
     _check_rfm(rfm, [recency, frequency, monetary])
     mask = (rfm[frequency] >= min_frequency) & (rfm[recency] <= max_recency)
     return rfm.loc[mask].sort_values(monetary, ascending=False, kind="stable").copy()
+
+
+def relationship_customers(
+    rfm: pd.DataFrame,
+    max_frequency: int = 2,
+    max_recency: float = 90,
+    recency: str = "recency",
+    frequency: str = "frequency",
+    monetary: str = "monetary",
+) -> pd.DataFrame:
+    """Select customers to nurture: recent buyers who are not regulars yet.
+
+    Parameters
+    ----------
+    rfm : DataFrame
+        Output of :func:`rfm_table` (standard convention).
+    max_frequency : int
+        At most this many purchases so far.
+    max_recency : float
+        Last purchase at most this many days before the observation date.
+    recency, frequency, monetary : str
+        Column names.
+
+    Returns
+    -------
+    DataFrame
+        The matching rows (a copy), most recent buyers first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rfm = pd.DataFrame({"recency": [5, 40, 200], "frequency": [1, 6, 1], "monetary": [30.0, 500.0, 20.0]},
+    ...                    index=pd.Index(["a", "b", "c"], name="customer_id"))
+    >>> relationship_customers(rfm).index.tolist()
+    ['a']
+    """
+    max_frequency = require_positive_int(max_frequency, "max_frequency")
+    max_recency = require_number(max_recency, "max_recency", minimum=0)
+    _check_rfm(rfm, [recency, frequency, monetary])
+    mask = (rfm[frequency] <= max_frequency) & (rfm[recency] <= max_recency)
+    return rfm.loc[mask].sort_values(recency, kind="stable").copy()
 
 
 def lapsed_customers(

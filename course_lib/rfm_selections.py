@@ -47,7 +47,14 @@ import pandas as pd
 import yaml
 
 from course_lib import paths
-from course_lib.rfm import SEGMENT_RULES, SegmentRule, lapsed_customers, loyal_customers, rfm_table
+from course_lib.rfm import (
+    SEGMENT_RULES,
+    SegmentRule,
+    lapsed_customers,
+    loyal_customers,
+    relationship_customers,
+    rfm_table,
+)
 from course_lib.validation import (
     require_choice,
     require_columns,
@@ -140,53 +147,6 @@ def load_selections(path: str | Path | None = None) -> dict[str, Selection]:
             raise ValueError(f"{path.name}: selection {key!r} lacks the text field(s) {', '.join(missing)}.")
         out[key] = Selection(key=key, **{f: " ".join(entry[f].split()) for f in _FIELDS})
     return out
-
-
-def _check_rfm(rfm: Any, columns: Sequence[str]) -> None:
-    require_dataframe(rfm, "rfm")
-    require_no_missing(rfm, columns, "rfm")
-    require_non_negative(rfm, columns, "rfm")
-
-
-def relationship_customers(
-    rfm: pd.DataFrame,
-    max_frequency: int = 2,
-    max_recency: float = 90,
-    recency: str = "recency",
-    frequency: str = "frequency",
-    monetary: str = "monetary",
-) -> pd.DataFrame:
-    """Select customers to nurture: recent buyers who are not regulars yet.
-
-    Parameters
-    ----------
-    rfm : DataFrame
-        Output of :func:`course_lib.rfm.rfm_table` (standard convention).
-    max_frequency : int
-        At most this many purchases so far.
-    max_recency : float
-        Last purchase at most this many days before the observation date.
-    recency, frequency, monetary : str
-        Column names.
-
-    Returns
-    -------
-    DataFrame
-        The matching rows (a copy), most recent buyers first.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> rfm = pd.DataFrame({"recency": [5, 40, 200], "frequency": [1, 6, 1], "monetary": [30.0, 500.0, 20.0]},
-    ...                    index=pd.Index(["a", "b", "c"], name="customer_id"))
-    >>> relationship_customers(rfm).index.tolist()
-    ['a']
-    """
-    max_frequency = require_positive_int(max_frequency, "max_frequency")
-    max_recency = require_number(max_recency, "max_recency", minimum=0)
-    _check_rfm(rfm, [recency, frequency, monetary])
-    mask = (rfm[frequency] <= max_frequency) & (rfm[recency] <= max_recency)
-    return rfm.loc[mask].sort_values(recency, kind="stable").copy()
 
 
 def assign_selections(
