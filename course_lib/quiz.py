@@ -1,11 +1,13 @@
 """Multiple-choice self-checks: the question bank, answers and the quiz widget.
 
-Questions are data: YAML files by topic in ``data/questions/``. Each file is
-a mapping with a ``questions`` list; each question has::
+Questions are data: YAML files by topic in ``data/questions/``. The topics a
+question may name are listed, with a description each, in
+``data/questions/topics.yaml`` (:func:`load_topics`). Every other file is a
+mapping with a ``questions`` list; each question has::
 
     id: levels-03                  # unique across the whole bank
     type: single                   # single | multiple | true_false | numeric
-    topic: segmentation-levels
+    topic: segmentation-levels     # a key of topics.yaml
     difficulty: easy               # easy | medium | hard
     notebook: 02-segmentation-levels
     prompt: Which level ...?
@@ -64,6 +66,7 @@ __all__ = [
     "Question",
     "validate_bank",
     "load_bank",
+    "load_topics",
     "get_question",
     "grade_answer",
     "answer",
@@ -74,6 +77,8 @@ __all__ = [
 
 #: Where the question bank lives.
 QUESTIONS_DIR: Path = paths.DATA_DIR / "questions"
+#: The file in that folder listing the allowed topics (not a question file).
+TOPICS_FILE: str = "topics.yaml"
 QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "true_false", "numeric")
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 
@@ -305,15 +310,53 @@ def _parse_question(raw: Any, where: str, errors: list[str]) -> Question | None:
     )
 
 
+def _read_topics(directory: Path, errors: list[str]) -> dict[str, str] | None:
+    """Read ``topics.yaml`` (``{topics: {name: description}}``); None when the folder has none."""
+    path = directory / TOPICS_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        errors.append(f"{TOPICS_FILE}: not valid YAML ({exc}).")
+        return None
+    table = data.get("topics") if isinstance(data, dict) else None
+    if not isinstance(table, dict) or not table or not all(
+        isinstance(k, str) and _ID.match(k) and _nonempty_str(v) for k, v in table.items()
+    ):
+        errors.append(f"{TOPICS_FILE}: must hold 'topics:', a mapping of topic names (lowercase-dashed) to descriptions.")
+        return None
+    return {str(k): str(v).strip() for k, v in table.items()}
+
+
+def load_topics(directory: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """Return the course's question topics, ``{name: description}``, from ``topics.yaml``.
+
+    Raises ``QuestionBankError`` when the file is missing or malformed.
+
+    Examples
+    --------
+    >>> "rfm" in load_topics()
+    True
+    """
+    folder = _directory(directory)
+    errors: list[str] = []
+    topics = _read_topics(folder, errors)
+    if topics is None:
+        raise QuestionBankError(errors or [f"{folder / TOPICS_FILE}: the topics file does not exist."])
+    return topics
+
+
 def _read_bank(directory: Path) -> tuple[list[Question], list[str]]:
     if not directory.is_dir():
         return [], [f"{directory}: the question folder does not exist."]
     errors: list[str] = []
     questions: list[Question] = []
     seen: dict[str, str] = {}
-    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    files = [f for f in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")) if f.name != TOPICS_FILE]
     if not files:
         errors.append(f"{directory}: no *.yaml question files.")
+    topics = _read_topics(directory, errors)
     for file in files:
         where = file.name
         try:
@@ -326,6 +369,12 @@ def _read_bank(directory: Path) -> tuple[list[Question], list[str]]:
             continue
         for raw in data["questions"]:
             q = _parse_question(raw, where, errors)
+            if q is not None and topics is not None and q.topic not in topics:
+                errors.append(
+                    f"{where} question {q.id!r}: topic {q.topic!r} is not listed in {TOPICS_FILE}; "
+                    f"use one of {', '.join(topics)}."
+                )
+                q = None
             qid = raw.get("id") if isinstance(raw, dict) else None
             if isinstance(qid, str):
                 if qid in seen:
@@ -393,7 +442,7 @@ def load_bank(
     ['start-01', 'start-02']
     """
     folder = _directory(directory)
-    files = sorted(folder.glob("*.y*ml")) if folder.is_dir() else []
+    files = sorted(folder.glob("*.y*ml")) if folder.is_dir() else []  # topics.yaml included: it changes validity
     stamp = tuple((str(f), f.stat().st_mtime) for f in files)
     cached = _CACHE.get(folder)
     if cached is not None and cached[0] == stamp:

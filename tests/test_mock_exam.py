@@ -1,0 +1,115 @@
+"""The mock exam: reproducible by seed, topic-balanced, no repeats, and a key that agrees with the quiz grader."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from course_lib import mock_exam
+from course_lib.mock_exam import EXCLUDED_BY_DEFAULT, FILES, allocate_by_topic, build_mock_exam, main
+from course_lib.quiz import grade_answer, load_bank
+
+
+def _run(tmp_path, name, *args):
+    out = tmp_path / name
+    assert main(["--out", str(out), *args]) == 0
+    return {f: (out / f).read_bytes() for f in FILES}
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path):
+    first = _run(tmp_path, "a", "--questions", "20", "--seed", "7")
+    second = _run(tmp_path, "b", "--questions", "20", "--seed", "7")
+    assert first == second
+    assert set(first) == {"paper.md", "paper.html", "answer-key.md", "answer-key.html"}
+
+
+def test_different_seeds_give_different_papers():
+    papers = {tuple(build_mock_exam(20, seed=s).ids()) for s in range(5)}
+    assert len(papers) == 5
+
+
+@pytest.mark.parametrize("seed", [0, 7, 123])
+def test_no_question_repeats_and_topics_are_balanced(seed):
+    exam = build_mock_exam(40, seed=seed)
+    ids = exam.ids()
+    assert len(ids) == len(set(ids)) == 40
+    bank = load_bank()
+    available = Counter(q.topic for q in bank if q.topic not in EXCLUDED_BY_DEFAULT)
+    drawn = Counter(exam.to_frame()["topic"])
+    assert not set(drawn) & set(EXCLUDED_BY_DEFAULT)
+    # every topic that could take more questions has within one of the largest count
+    top = max(drawn.values())
+    for topic, n in available.items():
+        assert drawn[topic] == n or drawn[topic] >= top - 1, (topic, drawn[topic], top)
+
+
+def test_allocation_gives_a_short_topic_all_it_has_and_spreads_the_rest_evenly():
+    assert allocate_by_topic(7, {"a": 9, "b": 1, "c": 9}, seed=3) == {"a": 3, "b": 1, "c": 3}
+    for seed in range(20):
+        got = allocate_by_topic(8, {"a": 9, "b": 1, "c": 9, "d": 2}, seed=seed)
+        assert sum(got.values()) == 8 and got["b"] == 1 and got["d"] == 2
+        assert abs(got["a"] - got["c"]) <= 1
+
+
+def test_allocation_rejects_impossible_requests():
+    with pytest.raises(ValueError, match="only has 3"):
+        allocate_by_topic(4, {"a": 1, "b": 2})
+    with pytest.raises(ValueError, match="at least 1"):
+        allocate_by_topic(0, {"a": 1})
+    with pytest.raises(TypeError, match="n_questions must be an int"):
+        allocate_by_topic(2.5, {"a": 3})  # type: ignore[arg-type]
+
+
+def test_topics_filter_and_unknown_topic():
+    exam = build_mock_exam(6, seed=1, topics=["rfm", "metrics"])
+    assert Counter(exam.to_frame()["topic"]) == {"rfm": 3, "metrics": 3}
+    with pytest.raises(ValueError, match="unknown topic.*'prices'"):
+        build_mock_exam(5, topics=["rfm", "prices"])
+
+
+def test_key_answers_are_marked_correct_by_the_quiz_grader():
+    """The key's letters, fed back to the independent grader with the paper's seed, must all be correct."""
+    exam = build_mock_exam(30, seed=11)
+    key = mock_exam.key_markdown(exam)
+    answers = re.findall(r"\*\*Answer: (.+?)\*\*", key)
+    assert len(answers) == 30
+    for q, ans in zip(exam.questions, answers):
+        if q.type == "numeric":
+            given = float(ans.split()[0])
+        else:
+            given = ans.lower().replace(" ", "")
+        assert grade_answer(q.id, given, seed=exam.seed).status == "correct", (q.id, ans)
+        # and a wrong letter is not
+        if q.type != "numeric":
+            wrong = next(label for label, opt in q.presented(exam.seed) if not opt.correct)
+            assert grade_answer(q.id, wrong, seed=exam.seed).status != "correct"
+
+
+def test_paper_has_no_answers_and_html_is_escaped():
+    exam = build_mock_exam(20, seed=7)
+    paper = mock_exam.paper_markdown(exam)
+    assert "Answer: ______________" in paper or all(q.type != "numeric" for q in exam.questions)
+    assert "(right)" not in paper and "explanation" not in paper.lower()
+    page = mock_exam.paper_html(exam)
+    assert page.startswith("<!DOCTYPE html>") and page.count('<section class="question">') == 20
+    assert "<script" not in page and "http" not in page
+
+
+def test_cli_reports_bad_input_without_traceback(tmp_path, capsys):
+    assert main(["--out", str(tmp_path / "x"), "--questions", "100000"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: n_questions is 100000") and "Traceback" not in err
+    assert main(["--out", str(tmp_path / "y"), "--topics", "nope"]) == 2
+    assert "unknown topic" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_write_refuses_a_file_as_folder(tmp_path):
+    f = tmp_path / "file.txt"
+    f.write_text("x")
+    with pytest.raises(ValueError, match="not a folder"):
+        mock_exam.write_mock_exam(build_mock_exam(3), f)
+    with pytest.raises(TypeError, match="MockExam"):
+        mock_exam.write_mock_exam("paper", tmp_path)  # type: ignore[arg-type]
