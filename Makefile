@@ -51,6 +51,12 @@ data: setup ## regenerate every generated file in data/
 bench: setup ## run the benchmarks in benchmarks/ (prints timings and ratios)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(VPY) $$b || exit 1; done
 
+html: setup ## build the static HTML course into site/ (open site/index.html; no Python needed to read it)
+	$(VPY) -m course_lib html --out site
+
+slides: setup ## build reveal.js slides from cells tagged "slides" into site/slides/
+	$(VPY) -m course_lib slides --out site/slides
+
 clean: ## remove .venv and caches (your progress file is kept)
-	rm -rf $(VENV) .pytest_cache .benchmarks build _build course_lib.egg-info
+	rm -rf $(VENV) .pytest_cache .benchmarks build _build site course_lib.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

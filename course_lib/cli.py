@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "exercises": ("course_lib.student_version", "main", "generate exercises/ from solutions/ (`make exercises`)"),
     "grade": ("course_lib.grading", "main", "grade a folder of submitted workbooks into a CSV"),
     "mock-exam": ("course_lib.mock_exam", "main", "write a reproducible mock exam and answer key"),
+    "html": ("course_lib.export", "main_html", "build the static HTML course into site/ (`make html`)"),
+    "slides": ("course_lib.export", "main_slides", "build reveal.js slides into site/slides/ (`make slides`)"),
 }
 
 
