@@ -37,6 +37,9 @@ from typing import Any
 import pandas as pd
 
 from course_lib.market import DEFAULT_N_CUSTOMERS, DEFAULT_SEED, Market, generate_market, load_market_config
+
+#: The city of the committed data.
+DEFAULT_CITY: str = "nagpur"
 from course_lib.paths import DATA_DIR
 from course_lib.validation import require_positive_int
 
@@ -147,6 +150,7 @@ def generate_all(
     source_dir: Path | None = None,
     n_customers: int = DEFAULT_N_CUSTOMERS,
     seed: int = DEFAULT_SEED,
+    city: str = DEFAULT_CITY,
 ) -> dict[str, Any]:
     """Generate the market, the campaign log and the cases into ``out_dir``, plus ``MANIFEST.json``.
 
@@ -161,6 +165,9 @@ def generate_all(
         Market size (the committed data uses the default).
     seed : int, default DEFAULT_SEED
         Master seed of the market and the campaign log (cases have their own seeds in cases.yaml).
+    city : str, default "nagpur"
+        A city defined under ``cities:`` in ``data/market/market.yaml``. The manifest
+        records it when it is not the default.
 
     Returns
     -------
@@ -192,7 +199,7 @@ def generate_all(
     out_dir.mkdir(parents=True, exist_ok=True)
 
     config = load_market_config(source_dir / "market" / "market.yaml")
-    market = generate_market(n_customers, seed, config=config)
+    market = generate_market(n_customers, seed, city, config=config)
     tables: dict[str, pd.DataFrame] = {
         "market/customers.csv.gz": market.customers,
         "market/transactions.csv.gz": market.transactions,
@@ -220,6 +227,7 @@ def generate_all(
         "comment": "SHA-256 of every data file; regenerate with `make data` (python -m course_lib data).",
         "seed": seed,
         "n_customers": n_customers,
+        **({"city": city} if city != DEFAULT_CITY else {}),
         "files": dict(sorted(files.items())),
     }
     _atomic_write(out_dir / MANIFEST_NAME, (json.dumps(manifest, indent=2, sort_keys=False) + "\n").encode())
@@ -227,7 +235,7 @@ def generate_all(
 
 
 def main(argv: list[str]) -> int:
-    """Command line: ``python -m course_lib data [--out DIR] [--check]``.
+    """Command line: ``python -m course_lib data [--out DIR] [--check] [--seed N] [--customers N] [--city NAME]``.
 
     Parameters
     ----------
@@ -249,7 +257,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: the repository's data/)")
     parser.add_argument("--check", action="store_true",
                         help="regenerate into a temporary folder and report files that differ from data/")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"master seed of the market (default: {DEFAULT_SEED}); a new seed gives a new cohort "
+                             "its own data, so answers from another cohort do not carry over")
+    parser.add_argument("--customers", type=int, default=DEFAULT_N_CUSTOMERS,
+                        help=f"number of customers (default: {DEFAULT_N_CUSTOMERS})")
+    parser.add_argument("--city", default=DEFAULT_CITY,
+                        help=f"a city under 'cities:' in data/market/market.yaml (default: {DEFAULT_CITY})")
     args = parser.parse_args(argv)
+    custom = (args.seed, args.customers, args.city) != (DEFAULT_SEED, DEFAULT_N_CUSTOMERS, DEFAULT_CITY)
+    if args.check and custom:
+        print("error: --check compares with the committed data, which uses the default --seed, "
+              "--customers and --city; leave those out.", file=sys.stderr)
+        return 2
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             manifest = generate_all(Path(tmp))
@@ -266,7 +286,11 @@ def main(argv: list[str]) -> int:
         print(f"data/ is up to date ({len(manifest['files'])} files).")
         return 0
     out = args.out if args.out is not None else DATA_DIR
-    manifest = generate_all(out)
+    try:
+        manifest = generate_all(out, n_customers=args.customers, seed=args.seed, city=args.city)
+    except (ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     total = sum(f["bytes"] for f in manifest["files"].values())
     print(f"wrote {len(manifest['files'])} files ({total / 1e6:.1f} MB) and {MANIFEST_NAME} to {out}")
     return 0

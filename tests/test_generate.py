@@ -61,3 +61,23 @@ def test_bad_arguments(tmp_path):
 def test_cli_rejects_unknown_options():
     with pytest.raises(SystemExit):
         main(["--frobnicate"])
+
+
+def test_cli_new_cohort_gets_its_own_data(tmp_path, capsys):
+    """An instructor's `make data`-style run with another seed and size gives different data, recorded in the manifest."""
+    assert main(["--out", str(tmp_path / "a"), "--seed", "2027", "--customers", "300"]) == 0
+    assert main(["--out", str(tmp_path / "b"), "--seed", "2028", "--customers", "300"]) == 0
+    ma = json.loads((tmp_path / "a" / MANIFEST_NAME).read_text())
+    mb = json.loads((tmp_path / "b" / MANIFEST_NAME).read_text())
+    assert (ma["seed"], ma["n_customers"]) == (2027, 300) and "city" not in ma
+    rel = "market/customers.csv.gz"
+    assert ma["files"][rel]["rows"] == 300
+    assert ma["files"][rel]["sha256"] != mb["files"][rel]["sha256"]
+
+
+def test_cli_reports_bad_cohort_options_without_traceback(tmp_path, capsys):
+    assert main(["--out", str(tmp_path / "c"), "--city", "atlantis", "--customers", "300"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "atlantis" in err and "nagpur" in err
+    assert main(["--check", "--seed", "5"]) == 2
+    assert "--check compares with the committed data" in capsys.readouterr().err
