@@ -7,7 +7,14 @@
 * :func:`lift` -- relative improvement of a treatment over a control;
 * :func:`reallocate_budget` -- move budget toward segments with higher ROAS;
 * :func:`thompson_sampling` -- simulate a seeded multi-armed bandit that
-  learns which arm converts best while spending, round by round.
+  learns which arm converts best while spending, round by round;
+* :func:`assign_groups` -- a seeded random split of customers into test
+  groups (A, B, a holdout, ...) of exact sizes;
+* :func:`plan_test` and :func:`sample_size_table` -- the people and money an
+  A/B test needs for a baseline rate and a minimum detectable lift;
+  :func:`plot_sample_size` and :func:`sample_size_explorer` show it;
+* :func:`peeking_false_positives` -- how often an A/A test (no real
+  difference) looks "significant" when you check the result again and again.
 
 Examples
 --------
@@ -20,13 +27,13 @@ Examples
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from course_lib.validation import (
     require_choice,
@@ -46,9 +53,30 @@ __all__ = [
     "lift",
     "reallocate_budget",
     "thompson_sampling",
+    "assign_groups",
+    "SampleSizePlan",
+    "plan_test",
+    "sample_size_table",
+    "plot_sample_size",
+    "sample_size_explorer",
+    "peeking_false_positives",
 ]
 
 ALTERNATIVES = ("two-sided", "larger", "smaller")
+_NORMAL = NormalDist()
+
+
+def _norm_sf(z: float) -> float:
+    """Upper tail of the standard normal, accurate far into the tail (no scipy import needed)."""
+    return 0.5 * math.erfc(z / math.sqrt(2.0))
+
+
+def _norm_cdf(z: float) -> float:
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+def _norm_ppf(q: float) -> float:
+    return _NORMAL.inv_cdf(q)
 
 
 @dataclass(frozen=True)
@@ -145,14 +173,14 @@ def two_proportion_ztest(
     se_pooled = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     z = diff / se_pooled if se_pooled > 0 else 0.0
     if alternative == "two-sided":
-        p_value = 2 * stats.norm.sf(abs(z))
+        p_value = 2 * _norm_sf(abs(z))
     elif alternative == "larger":
-        p_value = stats.norm.sf(z)
+        p_value = _norm_sf(z)
     else:
-        p_value = stats.norm.cdf(z)
+        p_value = _norm_cdf(z)
     p_value = min(float(p_value), 1.0)
     se = math.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
-    zc = float(stats.norm.ppf(1 - alpha / 2))
+    zc = _norm_ppf(1 - alpha / 2)
     return ZTestResult(
         rate_a=pa,
         rate_b=pb,
@@ -221,8 +249,8 @@ def sample_size_per_group(
     require_choice(method, "method", ("pooled", "arcsine"))
     if power <= alpha / 2:
         raise ValueError(f"power ({power:g}) must be larger than alpha/2 ({alpha / 2:g}).")
-    za = stats.norm.ppf(1 - alpha / 2)
-    zb = stats.norm.ppf(power)
+    za = _norm_ppf(1 - alpha / 2)
+    zb = _norm_ppf(power)
     if method == "pooled":
         pbar = (p1 + p2) / 2
         n = (za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (
@@ -233,9 +261,11 @@ def sample_size_per_group(
 
         def power_gap(n: float) -> float:
             shift = h * math.sqrt(n / 2)
-            return stats.norm.sf(za - shift) + stats.norm.cdf(-za - shift) - power
+            return _norm_sf(za - shift) + _norm_cdf(-za - shift) - power
 
         upper = 2 * ((za + zb) / h) ** 2 + 10
+        from scipy import optimize  # noqa: PLC0415 (only this method needs scipy)
+
         n = optimize.brentq(power_gap, 1e-9, upper, xtol=1e-10)
     return int(math.ceil(n - 1e-9))
 
@@ -430,3 +460,425 @@ def thompson_sampling(
             "cumulative_conversions", "posterior_mean", "prob_best",
         ],
     )
+
+
+# --------------------------------------------------------------------------- random split
+
+
+def assign_groups(units: Any, shares: Mapping[str, float], seed: int = 0, name: str = "group") -> pd.Series:
+    """Randomly split customers into groups of exact sizes (seeded).
+
+    Parameters
+    ----------
+    units : int, DataFrame, Series, Index or sequence
+        Who is split: ``n`` (rows ``0 .. n-1``), a DataFrame or Series (its
+        index labels the result) or a list / Index of customer ids.
+    shares : mapping of str to float
+        Group name -> share of the units, e.g. ``{"A": 0.45, "B": 0.45,
+        "holdout": 0.10}``. Shares must be positive and add up to 1.
+        Sizes are the shares times the number of units, rounded so that they
+        add up exactly (largest remainders get the extra units).
+    seed : int
+        Random seed: the same seed gives the same split.
+    name : str
+        Name of the returned Series.
+
+    Returns
+    -------
+    Series
+        One group label per unit (a categorical in the order of ``shares``),
+        with the units' index.
+
+    Examples
+    --------
+    >>> groups = assign_groups(10, {"A": 0.5, "B": 0.3, "holdout": 0.2}, seed=1)
+    >>> groups.value_counts().sort_index().to_dict()
+    {'A': 5, 'B': 3, 'holdout': 2}
+    """
+    if isinstance(units, (bool, np.bool_)):
+        raise TypeError("units must be a number of units, a DataFrame, a Series or a list of ids, not a bool.")
+    if isinstance(units, (int, np.integer)):
+        index = pd.RangeIndex(require_positive_int(units, "units"))
+    elif isinstance(units, (pd.DataFrame, pd.Series)):
+        index = units.index
+    elif isinstance(units, (pd.Index, list, tuple, np.ndarray)):
+        index = pd.Index(units)
+    else:
+        raise TypeError(f"units must be a number of units, a DataFrame, a Series or a list of ids, "
+                        f"got {type(units).__name__}.")
+    if len(index) == 0:
+        raise ValueError("units is empty: there is nobody to split.")
+    if index.has_duplicates:
+        raise ValueError("units has duplicate labels; each customer must appear once to be split.")
+    if not isinstance(shares, Mapping) or not shares:
+        raise TypeError("shares must be a non-empty mapping of group name to share, e.g. {'A': 0.5, 'B': 0.5}.")
+    labels = [str(k) for k in shares]
+    if len(set(labels)) != len(labels):
+        raise ValueError("shares has two groups with the same name.")
+    values = np.array([require_number(v, f"shares[{k!r}]", minimum=0.0, maximum=1.0) for k, v in shares.items()])
+    if (values <= 0).any():
+        raise ValueError("every share must be positive; drop a group instead of giving it 0.")
+    if abs(values.sum() - 1.0) > 1e-9:
+        raise ValueError(f"shares must add up to 1, got {values.sum():g}.")
+    seed = require_positive_int(seed, "seed", minimum=0)
+    n = len(index)
+    exact = values * n
+    sizes = np.floor(exact).astype(int)
+    extra = n - int(sizes.sum())
+    if extra:
+        order = np.argsort(-(exact - sizes), kind="stable")
+        sizes[order[:extra]] += 1
+    codes = np.repeat(np.arange(len(labels)), sizes)
+    rng = np.random.default_rng(seed)
+    out = np.empty(n, dtype=np.int64)
+    out[rng.permutation(n)] = codes
+    return pd.Series(pd.Categorical.from_codes(out, categories=labels), index=index, name=name)
+
+
+# --------------------------------------------------------------------------- planning a test
+
+
+@dataclass(frozen=True)
+class SampleSizePlan:
+    """What an A/B test needs (see :func:`plan_test`).
+
+    Attributes
+    ----------
+    baseline_rate, target_rate : float
+        The control's expected rate and the rate the variant must reach.
+    relative_lift : float
+        ``target_rate / baseline_rate - 1``: the minimum detectable lift.
+    alpha, power : float
+        Significance level (two-sided) and power.
+    n_per_group : int
+        People needed in each group.
+    groups : int
+        Number of groups (2 for A/B).
+    total_people : int
+        ``n_per_group * groups``.
+    cost_per_person : float
+        Media cost of reaching one person (rupees).
+    cost : float
+        ``total_people * cost_per_person``.
+    available : int or None
+        People you can actually reach, if given.
+    feasible : bool or None
+        Whether ``total_people <= available`` (None when ``available`` is None).
+    """
+
+    baseline_rate: float
+    target_rate: float
+    relative_lift: float
+    alpha: float
+    power: float
+    n_per_group: int
+    groups: int
+    total_people: int
+    cost_per_person: float
+    cost: float
+    available: int | None
+    feasible: bool | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """A one-row DataFrame of the plan."""
+        from dataclasses import asdict  # noqa: PLC0415
+
+        return pd.DataFrame([asdict(self)])
+
+
+def plan_test(
+    baseline_rate: float,
+    relative_lift: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    cost_per_person: float = 0.0,
+    groups: int = 2,
+    available: int | None = None,
+) -> SampleSizePlan:
+    """People and money an A/B test needs to detect a given relative lift.
+
+    Parameters
+    ----------
+    baseline_rate : float
+        Expected rate of the control (click, sign-up or purchase rate), in (0, 1).
+    relative_lift : float
+        Smallest lift worth detecting, as a fraction: 0.2 means the variant's
+        rate is 20% higher (``baseline_rate * 1.2``). Must be > 0 and keep the
+        target rate below 1.
+    alpha, power : float
+        As in :func:`sample_size_per_group` (two-sided, pooled formula).
+    cost_per_person : float
+        Rupees to reach one person (e.g. 2 email impressions at ₹150 per
+        1,000 = ₹0.30). 0 ignores the cost.
+    groups : int
+        Groups of equal size (2 for A/B; 3 for A/B/C).
+    available : int, optional
+        People you can reach; the plan says whether the test fits.
+
+    Returns
+    -------
+    SampleSizePlan
+
+    Examples
+    --------
+    >>> plan = plan_test(0.10, 0.2, cost_per_person=0.3)
+    >>> plan.n_per_group, plan.total_people, round(plan.cost)
+    (3841, 7682, 2305)
+    """
+    baseline_rate = require_probability(baseline_rate, "baseline_rate", open_interval=True)
+    relative_lift = require_number(relative_lift, "relative_lift", minimum=0.0, inclusive=False)
+    target = baseline_rate * (1 + relative_lift)
+    if target >= 1:
+        raise ValueError(f"baseline_rate x (1 + relative_lift) = {target:g} must stay below 1; "
+                         "give the lift as a fraction (0.2 for +20%).")
+    cost_per_person = require_number(cost_per_person, "cost_per_person", minimum=0.0)
+    groups = require_positive_int(groups, "groups", minimum=2)
+    if available is not None:
+        available = require_positive_int(available, "available", minimum=0)
+    n = sample_size_per_group(baseline_rate, target, alpha=alpha, power=power)
+    total = n * groups
+    return SampleSizePlan(
+        baseline_rate=baseline_rate, target_rate=target, relative_lift=relative_lift, alpha=float(alpha),
+        power=float(power), n_per_group=n, groups=groups, total_people=total, cost_per_person=cost_per_person,
+        cost=total * cost_per_person, available=available,
+        feasible=None if available is None else bool(total <= available),
+    )
+
+
+def sample_size_table(
+    baseline_rate: float,
+    lifts: Any = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0),
+    alpha: float = 0.05,
+    power: float = 0.8,
+    cost_per_person: float = 0.0,
+    groups: int = 2,
+    available: int | None = None,
+) -> pd.DataFrame:
+    """:func:`plan_test` for several minimum detectable lifts, one row each.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``relative_lift``: ``target_rate``, ``n_per_group``,
+        ``total_people``, ``cost`` and (if ``available`` is given) ``feasible``.
+
+    Examples
+    --------
+    >>> sample_size_table(0.10, [0.2, 0.5])["n_per_group"].tolist()
+    [3841, 686]
+    """
+    values = np.atleast_1d(np.asarray(lifts, dtype=float)) if not isinstance(lifts, str) else None
+    if values is None or values.ndim != 1 or len(values) == 0:
+        raise TypeError("lifts must be a non-empty list of relative lifts, e.g. [0.1, 0.2, 0.5].")
+    rows = [plan_test(baseline_rate, float(v), alpha, power, cost_per_person, groups, available) for v in values]
+    cols = ["relative_lift", "target_rate", "n_per_group", "total_people", "cost"]
+    if available is not None:
+        cols.append("feasible")
+    out = pd.DataFrame([{c: getattr(r, c) for c in cols} for r in rows]).set_index("relative_lift")
+    return out
+
+
+def plot_sample_size(
+    baseline_rate: float,
+    lifts: Any = None,
+    highlight: float | None = None,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    available: int | None = None,
+    ax: Any = None,
+    title: str | None = None,
+) -> Any:
+    """Line chart: people needed per group against the minimum detectable lift.
+
+    Parameters
+    ----------
+    baseline_rate : float
+        The control's expected rate.
+    lifts : sequence of float, optional
+        Relative lifts to draw (default 5% to 100%).
+    highlight : float, optional
+        A lift to mark with a dot and a label.
+    alpha, power : float
+        As in :func:`plan_test`.
+    available : int, optional
+        Draws a horizontal line at ``available / 2`` (the most people per
+        group an A/B test on that audience can have).
+    ax : matplotlib Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    if lifts is None:
+        lifts = np.round(np.linspace(0.05, 1.0, 39), 4)
+    table = sample_size_table(baseline_rate, lifts, alpha=alpha, power=power)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.8))
+    ax.plot(100 * table.index, table["n_per_group"], color="tab:blue", lw=2, label="people needed per group")
+    if available is not None:
+        ax.axhline(available / 2, color="tab:red", ls="--", lw=1.2, label="most per group this audience allows")
+    if highlight is not None:
+        plan = plan_test(baseline_rate, highlight, alpha=alpha, power=power)
+        ax.scatter([100 * highlight], [plan.n_per_group], color="black", zorder=3)
+        ax.annotate(f"{plan.n_per_group:,} per group", (100 * highlight, plan.n_per_group), xytext=(8, 8),
+                    textcoords="offset points")
+    ax.set_yscale("log")
+    ax.set(xlabel="minimum detectable lift (%)", ylabel="people per group (log scale)",
+           title=title or f"Sample size for a baseline rate of {baseline_rate:.2%}")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def sample_size_explorer(
+    baseline_rate: float = 0.03,
+    relative_lift: float = 0.2,
+    cost_per_thousand: float = 150.0,
+    impressions_per_person: int = 2,
+    available: int | None = None,
+) -> Any:
+    """Sliders for the baseline rate and minimum detectable lift -> sample size and cost of the test.
+
+    Parameters
+    ----------
+    baseline_rate, relative_lift : float
+        Starting values of the sliders.
+    cost_per_thousand : float
+        Starting CPM in rupees (price of 1,000 impressions).
+    impressions_per_person : int
+        Impressions each test participant receives (the frequency).
+    available : int, optional
+        People the audience offers; the chart marks the most per group.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Sliders on top, the plan and chart below (drawn into an ``Output``
+        widget, so a notebook cell showing it needs the
+        ``nbval-ignore-output`` tag).
+    """
+    import ipywidgets as widgets  # noqa: PLC0415
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    from IPython.display import display  # noqa: PLC0415
+
+    plan_test(baseline_rate, relative_lift)  # validates the starting values
+    require_number(cost_per_thousand, "cost_per_thousand", minimum=0.0)
+    require_positive_int(impressions_per_person, "impressions_per_person")
+    style = {"description_width": "initial"}
+    base = widgets.FloatLogSlider(value=baseline_rate, base=10, min=-3, max=np.log10(0.5), step=0.05,
+                                  description="baseline rate", readout_format=".2%", continuous_update=False,
+                                  style=style)
+    lift_w = widgets.FloatSlider(value=relative_lift, min=0.05, max=1.0, step=0.05, description="lift to detect",
+                                 readout_format=".0%", continuous_update=False, style=style)
+    power_w = widgets.FloatSlider(value=0.8, min=0.5, max=0.95, step=0.05, description="power",
+                                  readout_format=".0%", continuous_update=False, style=style)
+    cpm_w = widgets.FloatSlider(value=cost_per_thousand, min=0.0, max=1000.0, step=10.0,
+                                description="cost per 1,000 impressions (₹)", continuous_update=False, style=style)
+    out = widgets.Output()
+
+    def redraw(*_: Any) -> None:
+        with out:
+            out.clear_output(wait=True)
+            if base.value * (1 + lift_w.value) >= 1:
+                print("The target rate would reach 100%: lower the baseline or the lift.")
+                return
+            cost_pp = cpm_w.value / 1000 * impressions_per_person
+            plan = plan_test(base.value, lift_w.value, power=power_w.value, cost_per_person=cost_pp,
+                             available=available)
+            line = (f"Detect {plan.baseline_rate:.2%} -> {plan.target_rate:.2%}: {plan.n_per_group:,} people per "
+                    f"group, {plan.total_people:,} in all, media cost ₹{plan.cost:,.0f}")
+            if plan.feasible is not None:
+                line += f"; audience of {available:,}: " + ("fits." if plan.feasible else "TOO SMALL.")
+            print(line)
+            plot_sample_size(base.value, highlight=lift_w.value, power=power_w.value, available=available)
+            plt.show()
+
+    for w in (base, lift_w, power_w, cpm_w):
+        w.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox([base, lift_w]), widgets.HBox([power_w, cpm_w]), out])
+
+
+# --------------------------------------------------------------------------- peeking
+
+
+def peeking_false_positives(
+    rate: float,
+    n_per_group: int,
+    looks: Any = (1, 2, 5, 10, 20),
+    runs: int = 2000,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """How often an A/A test looks significant when you peek at it several times.
+
+    Both groups have the same true ``rate`` (there is nothing to find). Each
+    simulated test collects ``n_per_group`` people per group; with ``k``
+    looks the z-test of :func:`two_proportion_ztest` is run after every
+    ``n_per_group / k`` people, and the test is "stopped as a winner" at the
+    first look with ``p < alpha``. With one look the false-positive rate is
+    about ``alpha``; every extra look adds another chance to be fooled.
+
+    Parameters
+    ----------
+    rate : float
+        True rate of both groups, in (0, 1).
+    n_per_group : int
+        People per group by the end of the test.
+    looks : sequence of int
+        Numbers of equally spaced looks to compare; their least common
+        multiple must be at most 1,000 and at most ``n_per_group``.
+    runs : int
+        Simulated A/A tests (seeded).
+    alpha : float
+        Significance level of each look (two-sided).
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    DataFrame
+        One row per number of looks: ``looks``, ``people_per_look`` (per
+        group, between looks) and ``false_positive_rate`` (share of the A/A
+        tests declared significant at some look).
+
+    Examples
+    --------
+    >>> t = peeking_false_positives(0.05, 2000, looks=(1, 10), runs=500, seed=1)
+    >>> bool(t.loc[1, "false_positive_rate"] > t.loc[0, "false_positive_rate"])
+    True
+    """
+    rate = require_probability(rate, "rate", open_interval=True)
+    n_per_group = require_positive_int(n_per_group, "n_per_group")
+    runs = require_positive_int(runs, "runs")
+    alpha = require_probability(alpha, "alpha", open_interval=True)
+    seed = require_positive_int(seed, "seed", minimum=0)
+    if isinstance(looks, (int, np.integer)) and not isinstance(looks, bool):
+        looks = [looks]
+    if not isinstance(looks, (list, tuple, np.ndarray, pd.Series)) or len(looks) == 0:
+        raise TypeError("looks must be a non-empty list of whole numbers, e.g. [1, 5, 10].")
+    looks = [require_positive_int(k, "looks") for k in looks]
+    batches = math.lcm(*looks)
+    if batches > 1000:
+        raise ValueError(f"the least common multiple of looks ({batches}) must be at most 1,000.")
+    if batches > n_per_group:
+        raise ValueError(f"n_per_group ({n_per_group}) must be at least {batches} to split into the looks {looks}.")
+    edges = np.linspace(0, n_per_group, batches + 1).round().astype(np.int64)
+    sizes = np.diff(edges)
+    rng = np.random.default_rng(seed)
+    conv_a = rng.binomial(sizes, rate, size=(runs, batches)).cumsum(axis=1)
+    conv_b = rng.binomial(sizes, rate, size=(runs, batches)).cumsum(axis=1)
+    n = edges[1:].astype(float)
+    pooled = (conv_a + conv_b) / (2 * n)
+    se = np.sqrt(pooled * (1 - pooled) * (2 / n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, (conv_b - conv_a) / n / np.where(se > 0, se, 1.0), 0.0)
+    significant = np.abs(z) > _norm_ppf(1 - alpha / 2)
+    rows = []
+    for k in looks:
+        at = np.arange(1, k + 1) * (batches // k) - 1
+        rows.append({"looks": k, "people_per_look": n_per_group / k,
+                     "false_positive_rate": float(significant[:, at].any(axis=1).mean())})
+    return pd.DataFrame(rows)
