@@ -1,4 +1,4 @@
-"""Hyperlocal geography: distances, radius filters, nearest store, density.
+"""Hyperlocal geography: distances, radius filters, nearest store, density, radius maps.
 
 Distances use the haversine formula on a sphere with the mean earth radius
 (6371.0088 km). Compared with the exact distance on the WGS84 ellipsoid the
@@ -28,7 +28,15 @@ from course_lib.validation import (
     require_numeric,
 )
 
-__all__ = ["EARTH_RADIUS_KM", "haversine_km", "within_radius", "nearest_store", "density_by"]
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "haversine_km",
+    "within_radius",
+    "nearest_store",
+    "density_by",
+    "circle_points",
+    "plot_radius_map",
+]
 
 #: Mean earth radius (IUGG), in km.
 EARTH_RADIUS_KM = 6371.0088
@@ -245,3 +253,162 @@ def density_by(
         out["area_km2"] = out[by].map(areas).astype("float64")
         out["per_km2"] = out["customers"] / out["area_km2"]
     return out
+
+
+def circle_points(center_lat: float, center_lon: float, radius_km: float, n: int = 181) -> pd.DataFrame:
+    """Points on the circle of ``radius_km`` around a centre (to draw a delivery radius).
+
+    Each point lies exactly ``radius_km`` from the centre along a great circle
+    (the "destination point" formula on the same sphere as
+    :func:`haversine_km`), so the drawn circle agrees with
+    :func:`within_radius`.
+
+    Parameters
+    ----------
+    center_lat, center_lon : float
+        The centre (e.g. a store), in degrees.
+    radius_km : float
+        Radius in km (> 0 and below a quarter of the earth's circumference).
+    n : int
+        Number of points (>= 4); the first and last coincide, closing the circle.
+
+    Returns
+    -------
+    DataFrame
+        ``lat`` and ``lon`` of the points, going round clockwise from north.
+
+    Examples
+    --------
+    >>> ring = circle_points(21.083, 79.073, 3.0, n=5)
+    >>> haversine_km(ring["lat"], ring["lon"], 21.083, 79.073).round(6).tolist()
+    [3.0, 3.0, 3.0, 3.0, 3.0]
+    """
+    center_lat = require_number(center_lat, "center_lat", minimum=-90, maximum=90)
+    center_lon = require_number(center_lon, "center_lon", minimum=-180, maximum=180)
+    radius_km = require_number(radius_km, "radius_km", minimum=0, maximum=np.pi * EARTH_RADIUS_KM / 2,
+                               inclusive=False)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 4:
+        raise ValueError(f"n must be a whole number of points >= 4, got {n!r}.")
+    bearing = np.linspace(0.0, 2 * np.pi, int(n))
+    delta = radius_km / EARTH_RADIUS_KM
+    p1, l1 = np.radians(center_lat), np.radians(center_lon)
+    p2 = np.arcsin(np.sin(p1) * np.cos(delta) + np.cos(p1) * np.sin(delta) * np.cos(bearing))
+    l2 = l1 + np.arctan2(np.sin(bearing) * np.sin(delta) * np.cos(p1), np.cos(delta) - np.sin(p1) * np.sin(p2))
+    lon = (np.degrees(l2) + 540.0) % 360.0 - 180.0
+    return pd.DataFrame({"lat": np.degrees(p2), "lon": lon})
+
+
+def plot_radius_map(
+    data: pd.DataFrame,
+    center_lat: float,
+    center_lon: float,
+    radius_km: float,
+    *,
+    lat: str = "lat",
+    lon: str = "lon",
+    size: str | None = None,
+    hue: str | None = None,
+    label: str | None = None,
+    center_label: str = "store",
+    hue_label: str | None = None,
+    hue_limits: tuple[float, float] | None = None,
+    cmap: str = "RdYlGn",
+    ax: Any = None,
+    title: str | None = None,
+) -> Any:
+    """A map-like scatter: a centre (store), its radius circle and points around it.
+
+    The axes are longitude (x) and latitude (y) with the aspect ratio set so
+    that one km east and one km north have the same length on screen (the
+    circle looks round). Points can be sized by one column (e.g.
+    households) and coloured by another (e.g. response).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The points (e.g. apartment complexes) with latitude and longitude.
+    center_lat, center_lon : float
+        The store.
+    radius_km : float
+        The radius drawn as a dashed circle.
+    lat, lon : str
+        Coordinate columns of ``data``.
+    size : str, optional
+        Numeric column for the marker areas (scaled so the largest is about
+        400 pt²); equal markers when omitted.
+    hue : str, optional
+        Numeric column for the marker colours (with a colour bar).
+    label : str, optional
+        Text column; each point is annotated with it (keep ``data`` small).
+    center_label : str
+        Legend text for the centre.
+    hue_label : str, optional
+        Colour-bar label (default: the ``hue`` column name).
+    hue_limits : (low, high), optional
+        Values mapped to the two ends of the colour map (e.g. ``(-0.5, 0.5)``
+        to centre a diverging map on 0); default the data's range.
+    cmap : str
+        Matplotlib colour map for ``hue``.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when omitted.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pts = pd.DataFrame({"lat": [21.09, 21.05], "lon": [79.07, 79.10], "households": [300, 120]})
+    >>> ax = plot_radius_map(pts, 21.083, 79.073, 3.0, size="households")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    center_lat = require_number(center_lat, "center_lat", minimum=-90, maximum=90)
+    center_lon = require_number(center_lon, "center_lon", minimum=-180, maximum=180)
+    radius_km = require_number(radius_km, "radius_km", minimum=0, inclusive=False)
+    _check_points(data, lat, lon, "data")
+    if size is not None:
+        require_numeric(data, [size], "data")
+        require_no_missing(data, [size], "data")
+        if (data[size] < 0).any():
+            raise ValueError(f"column {size!r} of data is used for marker sizes and must not be negative.")
+    if hue is not None:
+        require_numeric(data, [hue], "data")
+    if label is not None:
+        require_columns(data, [label], "data")
+    vmin = vmax = None
+    if hue_limits is not None:
+        if not isinstance(hue_limits, (tuple, list)) or len(hue_limits) != 2:
+            raise TypeError("hue_limits must be a (low, high) pair of numbers, e.g. (-0.5, 0.5).")
+        vmin = require_number(hue_limits[0], "hue_limits[0]")
+        vmax = require_number(hue_limits[1], "hue_limits[1]", minimum=vmin, inclusive=False)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 7))
+    if size is not None and float(data[size].max()) > 0:
+        sizes = 20 + 380 * data[size].to_numpy(float) / float(data[size].max())
+    else:
+        sizes = np.full(len(data), 60.0)
+    ring = circle_points(center_lat, center_lon, radius_km)
+    ax.plot(ring["lon"], ring["lat"], ls="--", color="#444444", lw=1.2, label=f"{radius_km:g} km radius")
+    if hue is not None:
+        points = ax.scatter(data[lon], data[lat], s=sizes, c=data[hue], cmap=cmap, vmin=vmin, vmax=vmax, edgecolor="#333333",
+                            linewidth=0.5, alpha=0.85, zorder=3)
+        plt.colorbar(points, ax=ax, shrink=0.75, label=hue_label or hue)
+    else:
+        ax.scatter(data[lon], data[lat], s=sizes, color="#6baed6", edgecolor="#333333", linewidth=0.5,
+                   alpha=0.85, zorder=3, label="points")
+    ax.scatter([center_lon], [center_lat], marker="*", s=320, color="#d62728", edgecolor="black", zorder=4,
+               label=center_label)
+    if label is not None:
+        for x, y, text in zip(data[lon], data[lat], data[label], strict=True):
+            ax.annotate(str(text), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=5)
+    ax.set_aspect(1.0 / np.cos(np.radians(center_lat)))
+    ax.set_xlabel("longitude (degrees east)")
+    ax.set_ylabel("latitude (degrees north)")
+    ax.legend(loc="upper left", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax

@@ -172,3 +172,84 @@ def test_density_by(customers: pd.DataFrame) -> None:
         density_by(customers, areas=[1, 2])
     with pytest.raises(ValueError, match="missing"):
         density_by(customers.assign(pin_code=[None, "1", "2", "3", "4"]))
+
+
+# --------------------------------------------------------------------------- circle_points, plot_radius_map
+
+
+def test_circle_points_lie_on_the_radius_against_geographiclib() -> None:
+    from course_lib.geo import circle_points
+
+    ring = circle_points(21.083, 79.073, 3.0, n=73)
+    assert list(ring.columns) == ["lat", "lon"] and len(ring) == 73
+    np.testing.assert_allclose(haversine_km(ring["lat"], ring["lon"], 21.083, 79.073), 3.0, rtol=1e-9)
+    ref = _geodesic_km(ring["lat"], ring["lon"], [21.083] * 73, [79.073] * 73)
+    np.testing.assert_allclose(ref, 3.0, rtol=SPHERE_TOLERANCE)
+    # closed, starts due north, and agrees with within_radius (points just inside / outside)
+    assert ring.iloc[0].tolist() == pytest.approx(ring.iloc[-1].tolist())
+    assert ring["lat"].iloc[0] > 21.083 and ring["lon"].iloc[0] == pytest.approx(79.073)
+    inner = circle_points(21.083, 79.073, 2.999, n=9).assign(id=range(9))
+    outer = circle_points(21.083, 79.073, 3.001, n=9).assign(id=range(9))
+    assert len(within_radius(inner, 21.083, 79.073, 3.0)) == 9
+    assert within_radius(outer, 21.083, 79.073, 3.0).empty
+
+
+def test_circle_points_wrap_the_date_line_and_validate() -> None:
+    from course_lib.geo import circle_points
+
+    ring = circle_points(0.0, 179.99, 5.0)
+    assert ring["lon"].between(-180, 180).all()
+    np.testing.assert_allclose(haversine_km(ring["lat"], ring["lon"], 0.0, 179.99), 5.0, rtol=1e-9)
+    with pytest.raises(ValueError, match="radius_km"):
+        circle_points(0, 0, 0)
+    with pytest.raises(ValueError, match="n must"):
+        circle_points(0, 0, 1, n=3)
+    with pytest.raises(TypeError, match="center_lat"):
+        circle_points("21", 0, 1)
+
+
+def test_plot_radius_map_draws_store_circle_and_points() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course_lib.geo import plot_radius_map
+
+    pts = pd.DataFrame({"lat": [21.09, 21.05, 21.11], "lon": [79.07, 79.10, 79.04], "households": [300, 120, 0],
+                        "response": [0.1, 0.5, -0.2], "name": ["A", "B", "C"]})
+    ax = plot_radius_map(pts, 21.083, 79.073, 3.0, size="households", hue="response", label="name", title="t")
+    assert ax.get_title() == "t" and "longitude" in ax.get_xlabel() and "latitude" in ax.get_ylabel()
+    ring = ax.lines[0].get_xydata()
+    np.testing.assert_allclose(haversine_km(ring[:, 1], ring[:, 0], 21.083, 79.073), 3.0, rtol=1e-9)
+    sizes = ax.collections[0].get_sizes()
+    assert sizes.argmax() == 0 and sizes.min() > 0  # largest complex has the largest marker, empty ones still show
+    assert [t.get_text() for t in ax.texts] == ["A", "B", "C"]
+    assert ax.collections[0].get_clim() == (-0.2, 0.5)
+    centred = plot_radius_map(pts, 21.083, 79.073, 3.0, hue="response", hue_limits=(-1, 1))
+    assert centred.collections[0].get_clim() == (-1.0, 1.0)
+    with pytest.raises(ValueError, match="hue_limits"):
+        plot_radius_map(pts, 21.083, 79.073, 3.0, hue="response", hue_limits=(1, -1))
+    assert pts.columns.tolist() == ["lat", "lon", "households", "response", "name"]  # caller's frame untouched
+    plt.close("all")
+    plain = plot_radius_map(pts[["lat", "lon"]], 21.083, 79.073, 1.0)
+    assert len(plain.collections) == 2
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "words"),
+    [
+        ({"size": "missing"}, ValueError, "missing"),
+        ({"hue": "name"}, TypeError, "name"),
+        ({"size": "neg"}, ValueError, "negative"),
+    ],
+)
+def test_plot_radius_map_bad_input(kwargs, exc, words) -> None:
+    from course_lib.geo import plot_radius_map
+
+    pts = pd.DataFrame({"lat": [21.09], "lon": [79.07], "name": ["A"], "neg": [-1]})
+    with pytest.raises(exc, match=words):
+        plot_radius_map(pts, 21.083, 79.073, 3.0, **kwargs)
+    with pytest.raises(TypeError, match="DataFrame"):
+        plot_radius_map([1, 2], 21.083, 79.073, 3.0)
