@@ -232,6 +232,10 @@ def _label_variants(values: pd.Series) -> tuple[int, str]:
     if labels.empty:
         return 0, ""
     keys = labels.map(normalise_label)
+    clash = keys.duplicated(keep=False).to_numpy()
+    if not clash.any():  # the common case for id columns: no grouping needed
+        return 0, ""
+    labels, keys = labels[clash], keys[clash]
     groups = labels.groupby(keys.to_numpy()).agg(list)
     groups = groups[groups.map(len) > 1]
     n = int(groups.map(len).sum())
