@@ -169,3 +169,32 @@ def test_result_rates_handle_zero():
 def test_catalogue_from_yaml():
     assert {"email", "sms", "social_ads", "search_ads"} <= set(channels())
     assert all(c.description for c in creatives().values())
+
+
+def test_fatigue_zero_is_the_original_behaviour(market):
+    """The default keeps every earlier result; fatigue only acts on repeat impressions."""
+    plan = dict(audience=None, creative="generic_sale", channel="social_ads", budget=1_000_000, seed=7, market=market)
+    assert simulate(**plan) == simulate(**plan, fatigue=0.0)
+    tired = simulate(**plan, fatigue=0.5)
+    fresh = simulate(**plan)
+    assert (tired.impressions, tired.reach, tired.spend) == (fresh.impressions, fresh.reach, fresh.spend)
+    assert tired.clicks < fresh.clicks
+    once = dict(plan, channel=Channel("once", "cpm", price=100.0, base_ctr=0.01, max_frequency=1))
+    assert simulate(**once, fatigue=0.6) == simulate(**once)  # one showing: nothing to wear out
+
+
+def test_fatigue_click_probability_matches_the_formula():
+    """Independent reference: 1 - prod over showings of (1 - ctr (1 - f)^k)."""
+    from course_lib.simulate import _p_click
+
+    ctr = np.array([0.01, 0.2, 0.5])
+    f, n = 0.3, 4
+    expected = 1 - np.prod([1 - ctr * (1 - f) ** k for k in range(n)], axis=0)
+    assert _p_click(ctr, n, f) == pytest.approx(expected)
+    assert _p_click(ctr, n, 0.0) == pytest.approx(1 - (1 - ctr) ** n)
+
+
+@pytest.mark.parametrize("fatigue, exc", [(1.0, ValueError), (-0.1, ValueError), ("high", TypeError)])
+def test_fatigue_is_validated(market, fatigue, exc):
+    with pytest.raises(exc, match="fatigue"):
+        simulate(None, "generic_sale", "email", 100, market=market, fatigue=fatigue)
