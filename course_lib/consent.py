@@ -22,6 +22,18 @@ Examples
     channel       requires  contactable
 0     email  consent_email            2
 1  whatsapp    consent_sms            2
+
+Consent can be taken back. :func:`withdraw_consent` records opt-outs (an
+"unsubscribe" click, a STOP reply) and :func:`consented_rule` adds the
+channel's flag to an audience rule, so a plan only selects people who may be
+contacted:
+
+>>> from course_lib.consent import withdraw_consent, consented_rule
+>>> people["customer_id"] = ["a", "b", "c"]
+>>> contactable(withdraw_consent(people, ["a"], channels="sms"), "whatsapp").tolist()
+[False, True, False]
+>>> consented_rule("age < 40", "whatsapp")
+'(age < 40) and consent_sms'
 """
 
 from __future__ import annotations
@@ -35,7 +47,7 @@ from course_lib.segmentation import rule_mask
 from course_lib.simulate import channels as _channels
 from course_lib.validation import require_columns, require_dataframe
 
-__all__ = ["channel_requirements", "contactable", "consent_summary"]
+__all__ = ["channel_requirements", "contactable", "consent_summary", "withdraw_consent", "consented_rule"]
 
 
 def channel_requirements() -> dict[str, str]:
@@ -146,3 +158,93 @@ def consent_summary(
         rows.append({"channel": name, "requires": column, "audience": size, "contactable": ok,
                      "share": ok / size if size else 0.0, "not_contactable": size - ok})
     return pd.DataFrame(rows)
+
+
+def withdraw_consent(
+    customers: pd.DataFrame,
+    customer_ids: Sequence[Any] | pd.Series | pd.Index,
+    *,
+    channels: str | Sequence[str] | None = None,
+    id_col: str = "customer_id",
+) -> pd.DataFrame:
+    """Record opt-outs: a copy of ``customers`` with consent set to False for some people.
+
+    An opt-out is per *flag*, not per channel name: a STOP reply to an SMS
+    clears ``consent_sms``, which also stops WhatsApp (both need that flag).
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        Customer records with ``id_col`` and the consent flags.
+    customer_ids : list-like
+        The people who opted out (values of ``id_col``). Unknown ids raise a
+        ValueError (an opt-out must never be lost silently).
+    channels : str, list of str or None
+        Channels they opted out of; ``None`` = every consent flag
+        (``consent_email``, ``consent_sms``, ``consent_ads``: "unsubscribe
+        from all marketing"). App push has no consent flag in the course
+        data (people switch notifications off on their phone), so it is
+        refused with a ValueError.
+    id_col : str
+        The id column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame (the input is not modified) with the flags set to False.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"customer_id": ["a", "b"], "consent_email": [True, True],
+    ...                        "consent_sms": [True, False], "consent_ads": [True, True]})
+    >>> withdraw_consent(people, ["a"])[["consent_email", "consent_sms", "consent_ads"]].sum().tolist()
+    [1, 0, 1]
+    """
+    require_dataframe(customers, "customers", allow_empty=True)
+    require_columns(customers, [id_col], "customers")
+    if isinstance(customer_ids, (str, bytes)) or not hasattr(customer_ids, "__iter__"):
+        raise TypeError("customer_ids must be a list-like of customer ids, e.g. ['C00001', 'C00002'].")
+    ids = pd.Index(list(customer_ids)).unique()
+    unknown = ids.difference(pd.Index(customers[id_col].astype(object).unique()))
+    if len(unknown):
+        shown = ", ".join(repr(x) for x in list(unknown)[:5])
+        raise ValueError(f"{len(unknown)} id(s) in customer_ids are not in customers[{id_col!r}]: {shown}.")
+    requirements = channel_requirements()
+    if channels is None:
+        flags = sorted({f for f in requirements.values() if f.startswith("consent_")})
+    else:
+        names = [channels] if isinstance(channels, str) else list(channels)
+        if not names:
+            raise ValueError("channels must name at least one channel (or be None for all).")
+        flags = []
+        for name in names:
+            flag = _requirement(name, requirements)
+            if not flag.startswith("consent_"):
+                raise ValueError(f"channel {name!r} needs {flag!r}, which is not a consent flag; people opt out of "
+                                 "app push by switching notifications off on their phone.")
+            flags.append(flag)
+    out = customers.copy()
+    who = out[id_col].isin(ids).to_numpy(dtype=bool)
+    for flag in dict.fromkeys(flags):
+        _flag(out, flag)  # validates the column
+        out[flag] = out[flag].mask(who, False)
+    return out
+
+
+def consented_rule(rule: str | None, channel: str) -> str:
+    """Add the channel's permission flag to an audience rule (a query string).
+
+    Examples
+    --------
+    >>> consented_rule(None, "email")
+    'consent_email'
+    >>> consented_rule("is_student", "app_push")
+    '(is_student) and app_user'
+    """
+    flag = _requirement(channel, channel_requirements())
+    if rule is None or (isinstance(rule, str) and not rule.strip()):
+        return flag
+    if not isinstance(rule, str):
+        raise TypeError(f"rule must be a query string or None, got {type(rule).__name__}.")
+    return f"({rule}) and {flag}"

@@ -13,7 +13,10 @@ with a channel) against the customer table and returns readable findings:
     individuals;
 ``consent``
     members of a segment have not consented to the chosen channel (or the
-    table has no consent flag for it);
+    table has no consent flag for it); channel names follow the campaign
+    simulator (``email``, ``sms``, ``whatsapp``, ``app_push``, ``social_ads``,
+    ...) plus short aliases (``push``, ``ads``); app push needs an app
+    account (``app_user``), exactly as in :mod:`course_lib.consent`;
 ``exclusion disparity``
     the segment selects one group (e.g. a gender or an age band) much less
     often than another: the selection-rate ratio is below
@@ -138,6 +141,11 @@ def _plan_frame(plan: Any) -> pd.DataFrame:
     return frame
 
 
+def _pct(rate: float) -> str:
+    """A share as a percentage; small non-zero shares keep two decimals ("0.02%", not "0%")."""
+    return f"{rate:.0%}" if rate == 0 or rate >= 0.01 else f"{rate:.2%}"
+
+
 def _group_labels(values: pd.Series, bins: Any) -> pd.Series:
     if bins is None:
         return values.astype(object)
@@ -167,7 +175,8 @@ def audit_targeting_plan(
         ``channel`` (e.g. ``"email"``, ``"sms"``, ``"ads"``).
     customers : DataFrame
         The customer table the rules select from, with consent flags
-        (``consent_email``, ``consent_sms``, ``consent_ads``).
+        (``consent_email``, ``consent_sms``, ``consent_ads``) and, for app
+        push, ``app_user``.
     k : int
         Minimum segment size (k-anonymity threshold).
     disparity_threshold : float
@@ -206,9 +215,12 @@ def audit_targeting_plan(
     def add(severity: str, check: str, segment: str, message: str) -> None:
         findings.append({"severity": severity, "check": check, "segment": segment, "message": message})
 
-    group_labels = {
-        col: _group_labels(customers[col], bins) for col, bins in groups.items() if col in customers.columns
-    }
+    # each group column once, as sorted integer codes (-1 = missing) and the size of every group
+    group_codes: dict[str, tuple[np.ndarray, pd.Index, np.ndarray]] = {}
+    for col, bins in groups.items():
+        if col in customers.columns:
+            codes, uniques = pd.factorize(_group_labels(customers[col], bins), sort=True)
+            group_codes[col] = (codes, pd.Index(uniques), np.bincount(codes[codes >= 0], minlength=len(uniques)))
     for row in frame.itertuples(index=False):
         seg, rule, channel = str(row.segment), row.rule, str(row.channel)
         if isinstance(rule, float) and np.isnan(rule):
@@ -248,17 +260,20 @@ def audit_targeting_plan(
             granted = flags.eq(True).to_numpy(dtype=bool, na_value=False)
             missing = int((mask & ~granted).sum())
             if missing:
+                # a consent flag is a permission; app_user (push) is a precondition: say which it is
+                verb = f"have not consented to {channel}" if consent_col.startswith("consent") else \
+                    f"cannot be reached on {channel}"
                 add("high", "consent", seg,
-                    f"{missing} of {size} people ({missing / size:.0%}) have not consented to {channel} "
+                    f"{missing} of {size} people ({missing / size:.0%}) {verb} "
                     f"({consent_col} is not True); remove them before contacting")
             elif include_passed:
                 add("ok", "consent", seg, f"everyone selected has {consent_col} = True")
 
         # 4. exclusion disparity between groups
-        for col, labels in group_labels.items():
-            valid = labels.notna().to_numpy()
-            counts = pd.Series(valid[valid], index=labels[valid]).groupby(level=0).size()
-            chosen = pd.Series(mask[valid], index=labels[valid]).groupby(level=0).sum()
+        for col, (codes, uniques, sizes) in group_codes.items():
+            valid = codes >= 0
+            counts = pd.Series(sizes, index=uniques)
+            chosen = pd.Series(np.bincount(codes[valid], weights=mask[valid], minlength=len(uniques)), index=uniques)
             big = counts[counts >= k].index
             if len(big) < 2:
                 continue
@@ -269,7 +284,7 @@ def audit_targeting_plan(
             ratio = rates.iloc[0] / hi_rate
             if ratio < disparity_threshold:
                 add("medium", "exclusion disparity", seg,
-                    f"by {col}: selects {rates.iloc[0]:.0%} of {rates.index[0]} but {hi_rate:.0%} of "
+                    f"by {col}: selects {_pct(rates.iloc[0])} of {rates.index[0]} but {_pct(hi_rate)} of "
                     f"{rates.index[-1]} (ratio {ratio:.2f} < {disparity_threshold:g}); "
                     "check the exclusion is justified")
             elif include_passed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.consent import channel_requirements, consent_summary, contactable
+from course_lib.consent import channel_requirements, consent_summary, consented_rule, contactable, withdraw_consent
 from course_lib.datasets import load_campaigns, load_customers
 
 
@@ -77,3 +77,49 @@ def test_counts_match_the_simulated_campaign_log():
         summary = consent_summary(customers, audience=rule, channels=[row.channel])
         assert summary.loc[0, "audience"] == row.audience_size, row.campaign
         assert summary.loc[0, "contactable"] == row.reachable, row.campaign
+
+
+# --- opt-outs ------------------------------------------------------------------------------------
+
+
+def test_withdraw_consent_per_flag_and_for_all(people):
+    people = people.assign(customer_id=["a", "b", "c", "d"])
+    before = people.copy()
+    stop = withdraw_consent(people, ["a", "b", "a"], channels="sms")
+    pd.testing.assert_frame_equal(people, before)  # the caller's frame is untouched
+    assert stop["consent_sms"].tolist() == [False, False, False, False]
+    # a STOP to SMS also stops WhatsApp: they share the flag
+    assert contactable(stop, "whatsapp").sum() == 0
+    assert stop["consent_email"].tolist() == people["consent_email"].tolist()
+    everything = withdraw_consent(people, pd.Series(["c"]))
+    assert everything.loc[2, ["consent_email", "consent_sms", "consent_ads"]].tolist() == [False, False, False]
+    assert everything.loc[3].equals(people.loc[3])
+    assert everything["app_user"].tolist() == people["app_user"].tolist()
+    two = withdraw_consent(people, ["d"], channels=["email", "social_ads"])
+    assert two.loc[3, ["consent_email", "consent_ads"]].tolist() == [False, False]
+
+
+def test_withdraw_consent_bad_input(people):
+    people = people.assign(customer_id=["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match="'zz'"):
+        withdraw_consent(people, ["a", "zz"])
+    with pytest.raises(ValueError, match="not a consent flag"):
+        withdraw_consent(people, ["a"], channels="app_push")
+    with pytest.raises(TypeError, match="list-like"):
+        withdraw_consent(people, "a")
+    with pytest.raises(ValueError, match="customer_id"):
+        withdraw_consent(people.drop(columns="customer_id"), ["a"])
+    with pytest.raises(ValueError, match="unknown channel"):
+        withdraw_consent(people, ["a"], channels="fax")
+
+
+def test_consented_rule_selects_only_contactable(people):
+    from course_lib.segmentation import rule_mask
+
+    for channel in ("email", "whatsapp", "app_push"):
+        rule = consented_rule("age < 40", channel)
+        expected = (people["age"] < 40) & contactable(people, channel)
+        assert rule_mask(people, rule).tolist() == expected.tolist(), channel
+    assert consented_rule(None, "email") == consented_rule("  ", "email") == "consent_email"
+    with pytest.raises(TypeError, match="query string"):
+        consented_rule({"age": (0, 40)}, "email")

@@ -151,3 +151,58 @@ def test_bad_arguments(customers: pd.DataFrame) -> None:
         audit_targeting_plan(plan, customers, disparity_threshold=2)
     with pytest.raises(ValueError, match="customers is empty"):
         audit_targeting_plan(plan, customers.iloc[:0])
+
+
+# --- channel names and the push fix -------------------------------------------------------------
+
+
+def test_channel_map_agrees_with_the_simulator_and_consent_module() -> None:
+    """Every simulator channel needs the same flag in the audit as in course_lib.consent (market.yaml)."""
+    from course_lib.consent import channel_requirements
+
+    audit_map = load_sensitive_attributes()["channel_consent"]
+    for channel, flag in channel_requirements().items():
+        assert audit_map.get(channel) == flag, channel
+    # push notifications reach app users; an SMS consent does not make someone reachable by push
+    assert audit_map["push"] == audit_map["app_push"] == "app_user"
+
+
+def test_app_push_audit_counts_people_without_the_app(customers: pd.DataFrame) -> None:
+    cust = customers.assign(app_user=np.arange(len(customers)) % 4 == 0, consent_sms=True)
+    no_app = int((~cust["app_user"]).sum())
+    for channel in ("app_push", "push"):
+        found = audit_targeting_plan([{"segment": "all", "rule": None, "channel": channel}], cust)
+        consent = found.query("check == 'consent'")
+        assert consent["severity"].tolist() == ["high"], channel
+        # independent count: everyone without the app, whatever their SMS consent
+        assert consent["message"].iloc[0].startswith(f"{no_app} of {len(cust)} people"), channel
+        assert "cannot be reached on" in consent["message"].iloc[0] and "app_user" in consent["message"].iloc[0]
+    only_app = audit_targeting_plan([{"segment": "app", "rule": "app_user", "channel": "app_push"}], cust)
+    assert only_app.query("check == 'consent'").empty
+    # the simulator's ad channel names are known too (no "no consent flag is known" finding)
+    ads = audit_targeting_plan([{"segment": "s", "rule": None, "channel": "social_ads"}], customers)
+    assert ads.query("check == 'consent'").empty
+
+
+@pytest.mark.parametrize(
+    ("column", "category"),
+    [("family_status", "marital or family status"), ("life_event", "life event"), ("lat", "precise location"),
+     ("home_longitude", "precise location")],
+)
+def test_course_table_columns_detected(column: str, category: str) -> None:
+    assert sensitive_columns([column])["category"].tolist() == [category]
+
+
+@pytest.mark.parametrize("column", ["latest_order", "london_store", "translation", "pin_code", "acquired_on"])
+def test_location_words_do_not_overmatch(column: str) -> None:
+    assert sensitive_columns([column]).empty
+
+
+def test_tiny_selection_rates_are_not_shown_as_zero() -> None:
+    # 3 of 1,000 women and 0 of 1,000 men: the women's rate is 0.30%, not "0%"
+    cust = pd.DataFrame({"gender": ["F"] * 1000 + ["M"] * 1000, "picked": [True] * 3 + [False] * 1997,
+                         "consent_ads": True})
+    found = audit_targeting_plan([{"segment": "s", "rule": "picked", "channel": "ads"}], cust, k=2,
+                                 groups={"gender": None})
+    msg = found.query("check == 'exclusion disparity'")["message"].iloc[0]
+    assert "selects 0% of M but 0.30% of F" in msg, msg
