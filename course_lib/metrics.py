@@ -17,6 +17,7 @@ CPM                 1000 * spend / impressions             no impressions
 cost per target     spend / reach (people reached)         no reach
 engagement rate     engagements / reach                    no reach
 frequency           impressions / reach                    no reach
+reach rate          reach / audience size                  empty audience
 ==================  =====================================  ===============
 
 Examples
@@ -47,6 +48,7 @@ __all__ = [
     "cost_per_target",
     "engagement_rate",
     "frequency",
+    "reach_rate",
     "campaign_report",
     "METRIC_NOTES",
 ]
@@ -162,6 +164,18 @@ def frequency(impressions: Any, reach: Any) -> Any:
     3.0
     """
     return _ratio(impressions, reach, "impressions", "reach")
+
+
+def reach_rate(reach: Any, audience: Any) -> Any:
+    """Share of a segment the campaign reached: reach / audience size (NaN for an empty audience).
+
+    Reach counts *people*, so it cannot exceed the audience of one campaign
+    line; a value above 1 means reach was summed over lines that overlap.
+
+    >>> reach_rate([4578, 0], [6370, 0]).round(3).tolist()
+    [0.719, nan]
+    """
+    return _ratio(reach, audience, "reach", "audience")
 
 
 def campaign_report(

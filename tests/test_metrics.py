@@ -229,3 +229,13 @@ def test_money_metrics_are_non_negative_and_consistent(spend: float, revenue: fl
         assert r >= 0 and r == pytest.approx(revenue / spend)
     if impressions > 0:
         assert m == pytest.approx(1000 * spend / impressions)
+
+
+def test_reach_rate_is_reach_over_audience():
+    from course_lib.metrics import reach_rate
+
+    assert reach_rate(25, 100) == 0.25
+    got = reach_rate([4578, 0, 5], [6370, 0, 4])
+    assert got[0] == pytest.approx(4578 / 6370) and np.isnan(got[1]) and got[2] == pytest.approx(1.25)
+    with pytest.raises(ValueError, match="reach"):
+        reach_rate([-1], [10])
