@@ -34,6 +34,7 @@ import pandas as pd
 import yaml
 
 from course_lib import paths
+from course_lib.yaml_files import load_yaml
 
 __all__ = [
     "CONTENT_DIR",
@@ -75,7 +76,7 @@ def _read(path: Path | str, what: str) -> dict[str, Any]:
     except FileNotFoundError:
         raise ContentError(f"the {what} file {path} does not exist.") from None
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ContentError(f"{path.name} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):

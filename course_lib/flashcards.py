@@ -51,6 +51,7 @@ import yaml
 from course_lib import paths
 from course_lib.exercises.core import Feedback, show
 from course_lib.progress import load_progress, record_result
+from course_lib.yaml_files import load_yaml
 
 __all__ = [
     "FLASHCARDS_DIR",
@@ -171,7 +172,7 @@ def _read_all(folder: Path) -> tuple[list[Card], list[str]]:
         errors.append(f"{folder}: no *.yaml flashcard files.")
     for file in files:
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            data = load_yaml(file.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             errors.append(f"{file.name}: not valid YAML ({exc}).")
             continue

@@ -56,6 +56,7 @@ import yaml
 from course_lib import paths
 from course_lib.exercises.core import Feedback, show
 from course_lib.progress import record_result
+from course_lib.yaml_files import load_yaml
 
 __all__ = [
     "QUESTIONS_DIR",
@@ -316,7 +317,7 @@ def _read_topics(directory: Path, errors: list[str]) -> dict[str, str] | None:
     if not path.is_file():
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         errors.append(f"{TOPICS_FILE}: not valid YAML ({exc}).")
         return None
@@ -360,7 +361,7 @@ def _read_bank(directory: Path) -> tuple[list[Question], list[str]]:
     for file in files:
         where = file.name
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            data = load_yaml(file.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             errors.append(f"{where}: not valid YAML ({exc}).")
             continue
