@@ -95,3 +95,171 @@ def test_bad_weights_are_rejected(progress):
 def test_drill_widget_has_the_questions(progress):
     quiz = drill(6, seed=4, progress_path=progress)
     assert len(quiz.questions) == 6
+
+
+# --- revision content: notes, comparisons, the test-and-learn loop, the exam-practice widget ----------
+
+import yaml  # noqa: E402
+
+from course_lib.quiz import load_topics  # noqa: E402
+from course_lib.revision import (  # noqa: E402
+    REVISION_PATH,
+    ExamPractice,
+    RevisionError,
+    _md_html,
+    _read_yaml,
+    comparison_names,
+    exam_practice,
+    exam_text,
+    learning_loop,
+    load_exam_questions,
+    load_notes,
+    load_revision_comparison,
+    notes_markdown,
+)
+
+RAW_REVISION = yaml.safe_load(REVISION_PATH.read_text(encoding="utf-8"))
+
+
+def test_notes_cover_every_topic_in_topic_order():
+    notes = load_notes()
+    topics = list(load_topics())
+    assert notes["topic"].unique().tolist() == topics
+    assert notes.groupby("topic")["point"].size().min() >= 3
+    assert notes.loc[notes["topic"] == "rfm", "chapters"].iloc[0] == "05"
+    assert "StudySmarter" in notes.loc[notes["topic"] == "segmentation-levels", "sources"].iloc[0]
+
+
+def test_notes_for_one_topic_or_a_list():
+    assert set(load_notes("metrics")["topic"]) == {"metrics"}
+    picked = load_notes(["rfm", "basics"])
+    assert picked["topic"].unique().tolist() == ["rfm", "basics"]
+    text = notes_markdown(["rfm", "basics"])
+    assert text.index("(`rfm`)") < text.index("(`basics`)")
+    assert text.count("\n- ") == len(picked)
+
+
+@pytest.mark.parametrize("bad, error", [("astrology", ValueError), (["rfm", "astrology"], ValueError),
+                                        (5, TypeError), ([], TypeError)])
+def test_bad_note_topics_are_rejected(bad, error):
+    with pytest.raises(error):
+        load_notes(bad)
+
+
+def _revision_copy(tmp_path, mutate):
+    data = yaml.safe_load(REVISION_PATH.read_text(encoding="utf-8"))
+    mutate(data)
+    path = tmp_path / "revision.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: d["notes"].update(astrology={"chapters": ["01"], "sources": [], "points": ["x"]}), "not a topic"),
+        (lambda d: d["notes"]["rfm"].update(points=[]), "points must be a non-empty list"),
+        (lambda d: d["notes"]["rfm"].update(chapters=["5"]), "two-digit"),
+        (lambda d: d["notes"]["rfm"].update(sources=["wikipedia"]), "sources must be a list of keys"),
+        (lambda d: d["notes"]["rfm"].pop("sources"), "exactly chapters, sources and points"),
+        (lambda d: d.pop("notes"), "must have a mapping 'notes'"),
+    ],
+)
+def test_broken_notes_are_reported(tmp_path, mutate, message):
+    with pytest.raises(RevisionError, match=message):
+        load_notes(path=_revision_copy(tmp_path, mutate))
+
+
+def test_a_changed_file_is_read_again(tmp_path):
+    path = _revision_copy(tmp_path, lambda d: None)
+    before = load_notes("rfm", path=path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["notes"]["rfm"]["points"].append("A brand-new point about RFM that makes the file longer.")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert len(load_notes("rfm", path=path)) == len(before) + 1
+    data, _ = _read_yaml(path, REVISION_PATH, "revision")
+    data["notes"]["rfm"]["points"][0] = "changed"  # the cache hands out copies, not its own dict
+    assert load_notes("rfm", path=path).loc[0, "point"] == before.loc[0, "point"]
+
+
+def test_comparisons_for_revision():
+    assert {"mass-vs-micro", "micro-vs-macro", "micro-vs-niche"} <= set(comparison_names())
+    mass = load_revision_comparison("mass-vs-micro")
+    assert mass.index[:4].tolist() == ["Audience size", "Message", "Data use", "Cost and efficiency"]
+    assert mass.columns.tolist() == ["Mass marketing", "Micromarketing", "source"]
+    niche = load_revision_comparison("micro-vs-niche", sources=False)  # chapter 01's table, reused
+    assert niche.columns.tolist() == ["Niche marketing", "Micromarketing"]
+    assert load_revision_comparison("micro-vs-macro").attrs["title"] == "Micromarketing vs macromarketing"
+
+
+def test_bad_comparisons_are_reported(tmp_path):
+    with pytest.raises(ValueError, match="no comparison 'micro-vs-magic'"):
+        load_revision_comparison("micro-vs-magic")
+    with pytest.raises(TypeError, match="name must be a str"):
+        load_revision_comparison(3)
+    path = _revision_copy(tmp_path, lambda d: d["comparisons"]["mass-vs-micro"]["rows"][0].update(source="blog"))
+    with pytest.raises(RevisionError, match="source 'blog'"):
+        load_revision_comparison("mass-vs-micro", path=path)
+
+
+def test_learning_loop():
+    loop = learning_loop()
+    assert loop.index.tolist() == list(range(1, len(RAW_REVISION["test_and_learn"]) + 1))
+    assert loop["step"].iloc[-1] == "Document"
+    assert loop["source"].str.len().min() > 10  # a citation, not a key
+
+
+def test_broken_learning_loop(tmp_path):
+    path = _revision_copy(tmp_path, lambda d: d["test_and_learn"][0].pop("what"))
+    with pytest.raises(RevisionError, match="step 1"):
+        learning_loop(path=path)
+
+
+VALUES = {"micro_revenue": 121807.91, "micro_spend": 15278.76, "micro_roas": 7.972}
+
+
+def test_exam_practice_hides_answers_until_revealed():
+    practice = exam_practice(2, VALUES)
+    assert isinstance(practice, ExamPractice)
+    assert all(a.selected_index is None for a in practice.accordions.values())
+    first = practice.questions[0].id
+    practice.reveal(first)
+    assert practice.accordions[first].selected_index == 0
+    with pytest.raises(ValueError, match="no question 'exam-9-99'"):
+        practice.reveal("exam-9-99")
+
+
+def test_exam_practice_text_fallback_shows_answers_and_schemes():
+    practice = exam_practice(2, VALUES)
+    text = practice._repr_mimebundle_()["text/plain"]
+    assert text == repr(practice) == exam_text(practice.questions, VALUES, title=practice.title)
+    flat = " ".join(text.split())  # the text view rewraps long lines
+    for q in practice.questions:
+        assert q.question in flat
+    assert "ROAS = 7.97" in flat and text.count("Marking scheme (2 marks)") == len(practice.questions)
+    assert max(len(line) for line in text.splitlines()) <= 110
+
+
+def test_exam_practice_needs_the_values():
+    with pytest.raises(ValueError, match="needs value"):
+        exam_practice(10)  # 10-mark answers carry numbers from the course data
+    with pytest.raises(ValueError, match="no exam questions"):
+        exam_practice(2, VALUES, topic="clustering")
+
+
+def test_plain_text_reflows_paragraphs_and_items():
+    from course_lib.revision import _wrap_text
+
+    text = "A paragraph\nover two lines.\n\n1. first\n   step\n2. second\n- bullet " + "word " * 30
+    out = _wrap_text(text, width=40)
+    assert out.splitlines()[0] == "A paragraph over two lines."
+    assert "1. first step" in out and "2. second" in out
+    assert all(len(line) <= 40 for line in out.splitlines())
+    assert out.splitlines()[-1].startswith("  ")  # a wrapped bullet is indented under its text
+
+
+def test_markdown_subset_to_html():
+    html = _md_html("**Bold** and *it* <tag>\n\n- one\n  more\n1. two")
+    assert html == "<p><b>Bold</b> and <i>it</i> &lt;tag&gt;</p><ul><li>one more</li></ul><ol><li>two</li></ol>"
+    assert _md_html("Intro:\n- a\n- b\nAfter the list.") == "<p>Intro:</p><ul><li>a</li><li>b</li></ul><p>After the list.</p>"
+    assert all(_md_html(q.question) for q in load_exam_questions())
