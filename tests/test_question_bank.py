@@ -83,3 +83,37 @@ def test_flashcards_cover_the_basics():
     cards = load_deck()
     assert len(cards) >= 12
     assert {c.kind for c in cards} == {"term", "comparison"}
+
+
+def test_bank_size_and_topic_balance():
+    """Issue 9: at least 150 questions, every topic of topics.yaml with at least 5 (mock exams draw evenly)."""
+    from course_lib.quiz import load_topics
+
+    bank = load_bank()
+    assert len(bank) >= 150, f"the bank has {len(bank)} questions; the course promises at least 150"
+    counts = collections.Counter(q.topic for q in bank)
+    thin = {t: counts[t] for t in load_topics() if counts[t] < 5}
+    assert thin == {}, f"topics with fewer than 5 questions: {thin}"
+    assert set(counts) <= set(load_topics())
+
+
+def test_every_chapter_has_its_self_check():
+    """Every chapter and case notebook (not the revision drill, which draws from all) has at least 5 questions."""
+    from course_lib.paths import NOTEBOOKS_DIR
+
+    counts = collections.Counter(q.notebook for q in load_bank())
+    stems = [p.stem for p in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")) if "revision" not in p.stem]
+    short = {s: counts[s] for s in stems if counts[s] < 5}
+    assert short == {}, f"notebooks with fewer than 5 questions: {short}"
+
+
+def test_flashcards_cover_every_topic():
+    """Issue 9: at least 60 cards, and every marketing topic has cards of its own."""
+    from course_lib.quiz import load_topics
+
+    cards = load_deck()
+    assert len(cards) >= 60
+    counts = collections.Counter(c.topic for c in cards)
+    missing = {t: counts[t] for t in load_topics() if t != "how-the-course-works" and counts[t] < 4}
+    assert missing == {}, f"topics with fewer than 4 flashcards: {missing}"
+    assert len({c.front.strip().lower() for c in cards}) == len(cards), "two cards share the same front"
