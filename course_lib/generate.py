@@ -234,6 +234,22 @@ def generate_all(
     return manifest
 
 
+def load_manifest_settings(data_dir: Path | None = None) -> dict[str, Any]:
+    """The ``seed``, ``n_customers`` and ``city`` that ``data/`` was generated with (from its manifest).
+
+    A cohort's data made with ``--seed``/``--customers``/``--city`` records them, so
+    ``--check`` and the tests regenerate that cohort's data, not the default.
+
+    Examples
+    --------
+    >>> sorted(load_manifest_settings())
+    ['city', 'n_customers', 'seed']
+    """
+    manifest = json.loads(((data_dir or DATA_DIR) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    return {"n_customers": int(manifest["n_customers"]), "seed": int(manifest["seed"]),
+            "city": manifest.get("city", DEFAULT_CITY)}
+
+
 def main(argv: list[str]) -> int:
     """Command line: ``python -m course_lib data [--out DIR] [--check] [--seed N] [--customers N] [--city NAME]``.
 
@@ -267,12 +283,13 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     custom = (args.seed, args.customers, args.city) != (DEFAULT_SEED, DEFAULT_N_CUSTOMERS, DEFAULT_CITY)
     if args.check and custom:
-        print("error: --check compares with the committed data, which uses the default --seed, "
-              "--customers and --city; leave those out.", file=sys.stderr)
+        print("error: --check regenerates with the settings recorded in data/MANIFEST.json; "
+              "leave out --seed, --customers and --city.", file=sys.stderr)
         return 2
     if args.check:
+        recorded = load_manifest_settings()
         with tempfile.TemporaryDirectory() as tmp:
-            manifest = generate_all(Path(tmp))
+            manifest = generate_all(Path(tmp), **recorded)
             changed = []
             for rel in manifest["files"]:
                 committed = DATA_DIR / rel

@@ -9,7 +9,8 @@ The same seed always gives the same paper, byte for byte. Questions are drawn
 from the whole bank (``data/questions``) without repetition and spread over
 the topics as evenly as the bank allows: with 20 questions and 15 topics every
 topic gets one question and five topics, chosen by the seed, get a second.
-The HTML files are self-contained and print cleanly (one question never splits
+Questions marked ``standalone: false`` in the bank (they refer to a
+notebook's own results) are never drawn. The HTML files are self-contained and print cleanly (one question never splits
 across pages), so an instructor can hand them out as they are.
 
 Examples
@@ -172,7 +173,7 @@ def build_mock_exam(
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}.")
-    questions = list(load_bank() if bank is None else bank)
+    questions = [q for q in (load_bank() if bank is None else bank) if q.standalone]
     by_topic: dict[str, list[Question]] = {}
     for q in questions:
         by_topic.setdefault(q.topic, []).append(q)

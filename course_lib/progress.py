@@ -95,6 +95,16 @@ def _resolve(path: str | os.PathLike[str] | None) -> Path:
     return Path(path).expanduser()
 
 
+def _file_mode(target: Path) -> int:
+    """The permission bits ``target`` should get: its current ones, else 0o666 minus the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` atomically (temp file in the same folder + ``os.replace``).
 
@@ -115,6 +125,8 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp makes the file owner-only; give it the mode a plain open() would (or keep the old file's)
+        os.chmod(tmp, _file_mode(target))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()

@@ -20,6 +20,8 @@ mapping with a ``questions`` list; each question has::
     # answer: {value: 2.5, tolerance: 0.01}
     # explanation: How the value is computed.
     # mistakes: [{value: 250, explanation: Percent instead of fraction.}]   (optional)
+    standalone: false              # optional: the question refers to its notebook's
+                                   # results, so mock exams leave it out (default true)
 
 ``true_false`` questions have exactly the options ``true`` and ``false``
 (each with an explanation; ``text`` is optional).
@@ -88,10 +90,10 @@ _STEM = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z0-9_]+$")
 _REQUIRED = ("id", "type", "topic", "difficulty", "notebook", "prompt", "answer")
 _ALLOWED = {
-    "single": set(_REQUIRED) | {"options"},
-    "multiple": set(_REQUIRED) | {"options"},
-    "true_false": set(_REQUIRED) | {"options"},
-    "numeric": set(_REQUIRED) | {"explanation", "mistakes", "unit"},
+    "single": set(_REQUIRED) | {"options", "standalone"},
+    "multiple": set(_REQUIRED) | {"options", "standalone"},
+    "true_false": set(_REQUIRED) | {"options", "standalone"},
+    "numeric": set(_REQUIRED) | {"explanation", "mistakes", "unit", "standalone"},
 }
 
 
@@ -131,6 +133,7 @@ class Question:
     explanation: str = ""
     unit: str = ""
     mistakes: tuple[tuple[float, str], ...] = ()
+    standalone: bool = True
     source: str = field(default="", compare=False)
 
     @property
@@ -292,6 +295,8 @@ def _parse_question(raw: Any, where: str, errors: list[str]) -> Question | None:
                 errors.append(f"{label}: option {k!r} has no explanation (every option must say why it is right or wrong).")
             options.append(Option(k, str(text or "").strip(), str(opt.get("explanation") or "").strip(),
                                   k in (correct or [])))
+    if not isinstance(raw.get("standalone", True), bool):
+        errors.append(f"{label}: standalone must be true or false, got {raw['standalone']!r}.")
     if len(errors) > n_before:
         return None
     return Question(
@@ -307,6 +312,7 @@ def _parse_question(raw: Any, where: str, errors: list[str]) -> Question | None:
         explanation=explanation.strip(),
         unit=unit.strip(),
         mistakes=tuple(mistakes),
+        standalone=raw.get("standalone", True) is not False,
         source=where,
     )
 

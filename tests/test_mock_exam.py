@@ -113,3 +113,23 @@ def test_write_refuses_a_file_as_folder(tmp_path):
         mock_exam.write_mock_exam(build_mock_exam(3), f)
     with pytest.raises(TypeError, match="MockExam"):
         mock_exam.write_mock_exam("paper", tmp_path)  # type: ignore[arg-type]
+
+
+def test_questions_tied_to_a_notebook_never_reach_a_paper():
+    tied = {q.id for q in load_bank() if not q.standalone}
+    assert {"types-09", "basics-13"} <= tied
+    drawn = set()
+    for seed in range(10):
+        drawn |= set(build_mock_exam(60, seed=seed).ids())
+    assert not drawn & tied
+
+
+def test_standalone_must_be_a_boolean(tmp_path):
+    from course_lib.quiz import validate_bank
+
+    (tmp_path / "x.yaml").write_text(
+        "questions:\n  - id: x-01\n    type: true_false\n    topic: rfm\n    difficulty: easy\n"
+        "    notebook: 05-rfm-micro-segments\n    standalone: 'no'\n    prompt: P?\n    answer: true\n"
+        "    options:\n      true: {explanation: yes}\n      false: {explanation: no}\n"
+    )
+    assert any("standalone must be true or false" in e for e in validate_bank(tmp_path))

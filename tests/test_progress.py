@@ -198,3 +198,24 @@ def test_explicit_path_argument_ignores_environment(pfile, tmp_path):
     assert other.exists() and not pfile.exists()
     assert load_progress(other)["quiz"]["basics-01"]["status"] == "incorrect"
     assert os.path.isdir(tmp_path / "sub")
+
+
+def test_atomic_write_gives_normal_permissions_and_keeps_existing_ones(tmp_path):
+    """mkstemp creates owner-only files; written pages, grades and papers must be readable like any file."""
+    import os
+    import stat
+
+    from course_lib.progress import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        new = tmp_path / "page.html"
+        atomic_write_text(new, "x")
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644
+        kept = tmp_path / "grades.csv"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        atomic_write_text(kept, "new")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "new"
+    finally:
+        os.umask(old)

@@ -158,8 +158,10 @@ def test_no_solution_code_leaks_into_exercises(solution):
 
 def _run_cells(nb_path) -> str:
     """Run a notebook's code cells in-process (no kernel) and return what they printed."""
+    from IPython.display import display
+
     nb = nbformat.read(nb_path, as_version=4)
-    namespace: dict = {"__name__": "__main__"}
+    namespace: dict = {"__name__": "__main__", "display": display}  # a kernel provides display() as a builtin
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for cell in nb.cells:
