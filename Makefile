@@ -39,7 +39,7 @@ notebooks: setup ## only nbval on notebooks/ and solutions/
 	$(VPY) -m pytest -n $(JOBS) --dist loadscope notebooks solutions --nbval $(NBVAL)
 
 execute: setup ## re-execute every notebook in place (refresh committed outputs), then regenerate exercises/
-	$(VPY) tools/execute_notebooks.py notebooks solutions
+	$(VPY) tools/execute_notebooks.py --jobs 2 notebooks solutions
 	@$(MAKE) --no-print-directory exercises
 
 exercises: setup ## generate exercises/ (student versions) from solutions/
