@@ -69,6 +69,7 @@ __all__ = [
     "segment_curve",
     "sweet_spot",
     "plot_segment_curve",
+    "segments_explorer",
     "plot_fixed_cost_per_person",
 ]
 
@@ -732,6 +733,48 @@ def plot_segment_curve(curve: pd.DataFrame, *, mass_profit: float | None = None,
         left.figure.suptitle(title)
     left.figure.tight_layout()
     return axes
+
+
+def segments_explorer(long: pd.DataFrame, *, segments: int = 8, fixed_cost_per_segment: float | None = None,
+                      gross_margin: float | None = None) -> Any:
+    """Sliders for the number of segments and the fixed cost per segment, redrawing the profit curve.
+
+    Each move recosts :func:`over_segmentation`'s table with :func:`segment_curve`,
+    draws :func:`plot_segment_curve` with the mass plan (``k = 1``) as the reference
+    line, and prints the chosen ``k``'s profit, CAC, smallest segment, losing segments
+    and the sweet spot. A cell showing it should carry the ``nbval-ignore-output`` tag.
+
+    Returns
+    -------
+    ipywidgets.interactive
+    """
+    import ipywidgets as widgets  # noqa: PLC0415
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    require_dataframe(long, "long")
+    require_columns(long, ["k"], "long")
+    fixed = cost_assumptions()["fixed_cost_per_segment"] if fixed_cost_per_segment is None else fixed_cost_per_segment
+    fixed = require_number(fixed, "fixed_cost_per_segment", minimum=0.0)
+    max_k = int(long["k"].max())
+    segments = require_positive_int(segments, "segments")
+    if segments > max_k:
+        raise ValueError(f"segments must be at most {max_k} (the largest k in long), got {segments}.")
+
+    def show(segments: int, fixed_cost: int) -> None:
+        c = segment_curve(long, fixed_cost_per_segment=fixed_cost, gross_margin=gross_margin)
+        plot_segment_curve(c, mass_profit=c.loc[1, "profit"], k=segments,
+                           title=f"Fixed cost Rs {fixed_cost:,} per segment")
+        plt.show()
+        row = c.loc[segments]
+        print(f"{segments} segments: profit Rs {row['profit']:,.0f} (mass Rs {c.loc[1, 'profit']:,.0f}), CAC Rs "
+              f"{row['cac']:,.0f}, smallest segment {row['smallest_segment']:,.0f} people, "
+              f"{row['losing_segments']:.0f} segment(s) losing money. Sweet spot: {sweet_spot(c)}.")
+
+    return widgets.interactive(
+        show,
+        segments=widgets.IntSlider(segments, 1, max_k, description="segments"),
+        fixed_cost=widgets.IntSlider(int(fixed), 0, 12000, step=500, description="fixed Rs"),
+    )
 
 
 def plot_fixed_cost_per_person(table: pd.DataFrame, *, fixed_cost_per_segment: float | None = None,

@@ -69,6 +69,7 @@ __all__ = [
     "load_plan_options",
     "PlanCheck",
     "check_plan",
+    "check_plans",
     "plan_builder",
 ]
 
@@ -578,6 +579,44 @@ def check_plan(
         verdict = "ok"
     return PlanCheck(findings=findings, audience=int(mask.sum()), contactable=contactable_n,
                      compliant_reach=0 if blocking.any() else contactable_n, verdict=verdict)
+
+
+def check_plans(customers: pd.DataFrame, plan: pd.DataFrame, *, k: int = 10) -> pd.DataFrame:
+    """Run :func:`check_plan` on every line of a campaign plan.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        The customer table with consent flags.
+    plan : DataFrame
+        One row per line with columns ``segment``, ``rule`` and ``channel``
+        (the format :func:`course_lib.ethics.audit_targeting_plan` takes); a
+        missing rule means everyone.
+    k : int
+        Minimum segment size for the audit.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by segment: ``audience``, ``contactable``, ``compliant_reach`` and ``verdict``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"visits": range(20, 60), "consent_email": [True, False] * 20})
+    >>> plan = pd.DataFrame([{"segment": "regulars", "rule": "visits >= 30", "channel": "email"}])
+    >>> check_plans(people, plan, k=5).to_dict("records")
+    [{'audience': 30, 'contactable': 15, 'compliant_reach': 15, 'verdict': 'contact consenting only'}]
+    """
+    require_dataframe(plan, "plan")
+    require_columns(plan, ["segment", "rule", "channel"], "plan")
+    rows = {}
+    for line in plan.itertuples(index=False):
+        rule = None if not isinstance(line.rule, (str, dict)) and pd.isna(line.rule) else line.rule  # blank = everyone
+        result = check_plan(customers, rule, line.channel, k=k, segment=line.segment)
+        rows[line.segment] = {"audience": result.audience, "contactable": result.contactable,
+                              "compliant_reach": result.compliant_reach, "verdict": result.verdict}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("segment")
 
 
 def plan_builder(

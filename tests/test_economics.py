@@ -275,3 +275,23 @@ def test_plots_return_axes(long):
     ax = E.plot_fixed_cost_per_person(pd.DataFrame({"reach": [0, 10], "spend": [0.0, 3.0]}, index=["z", "a"]))
     assert len(ax.patches) == 2  # the segment with nobody reached is left out
     plt.close("all")
+
+
+def test_segments_explorer_redraws_and_reports(long, capsys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    widget = E.segments_explorer(long, segments=2, fixed_cost_per_segment=500, gross_margin=0.3)
+    sliders = {c.description: c for c in widget.children if hasattr(c, "description")}
+    assert sliders["segments"].value == 2 and sliders["segments"].max == int(long["k"].max())
+    capsys.readouterr()
+    sliders["fixed Rs"].value = 1000
+    curve = E.segment_curve(long, fixed_cost_per_segment=1000, gross_margin=0.3)
+    printed = capsys.readouterr().out
+    assert f"profit Rs {curve.loc[2, 'profit']:,.0f}" in printed
+    assert f"Sweet spot: {E.sweet_spot(curve)}." in printed
+    with pytest.raises(ValueError, match="segments must be at most"):
+        E.segments_explorer(long, segments=int(long["k"].max()) + 1)
+    plt.close("all")

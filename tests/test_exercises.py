@@ -302,3 +302,20 @@ def test_expect_frame():
     wrong.loc["b", "share"] = 0.7
     with pytest.raises(Mismatch, match="for 'b' it should be 0.75, but it is 0.7"):
         expect_frame(wrong, right, name="t")
+
+
+def test_expect_single_rejects_collections_with_the_exercise_hint():
+    import numpy as np
+    import pandas as pd
+
+    from course_lib.exercises.core import Mismatch, expect_single
+
+    expect_single(3, name="n")  # a number passes
+    expect_single(np.array([1, 2]), name="n")  # arrays only when asked for
+    with pytest.raises(Mismatch, match=r"`n` should be a single number, but it is a DataFrame of length 2\. Use len"):
+        expect_single(pd.DataFrame({"a": [1, 2]}), name="n", hint="Use len(...).")
+    with pytest.raises(Mismatch, match="ndarray of length 2"):
+        expect_single(np.array([1, 2]), name="n", also=(np.ndarray,))
+    expect_single(pd.Series([5.0]), name="n", allow_size_one=True)
+    with pytest.raises(Mismatch, match=r"Series of length 1\.$"):
+        expect_single(pd.Series([5.0]), name="n")

@@ -182,6 +182,21 @@ def test_check_plan(people):
     assert "compliant reach 0" in tiny.summary()
 
 
+def test_check_plans_is_check_plan_line_by_line(people):
+    from course_lib.privacy import check_plans
+
+    plan = pd.DataFrame([{"segment": "women", "rule": "gender == 'female'", "channel": "email"},
+                         {"segment": "everyone", "rule": None, "channel": "app_push"}])
+    table = check_plans(people, plan, k=5)
+    assert table.index.tolist() == ["women", "everyone"] and table.index.name == "segment"
+    for line in plan.itertuples():
+        rule = None if line.segment == "everyone" else line.rule
+        one = check_plan(people, rule, line.channel, k=5, segment=line.segment)
+        assert table.loc[line.segment].tolist() == [one.audience, one.contactable, one.compliant_reach, one.verdict]
+    with pytest.raises(ValueError, match="channel"):
+        check_plans(people, plan.drop(columns="channel"))
+
+
 def test_plan_options_and_builder(people, capsys):
     options = load_plan_options()
     assert {"name", "rule", "note"} <= set(options.columns) and options["name"].is_unique

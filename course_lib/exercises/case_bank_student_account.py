@@ -30,7 +30,7 @@ import pandas as pd
 
 from course_lib.bank_case import clean_prospects, find_reimports
 from course_lib.datasets import load_case
-from course_lib.exercises.core import Exercise, Mismatch, expect_number
+from course_lib.exercises.core import Exercise, Mismatch, expect_number, expect_single
 from course_lib.experiments import two_proportion_ztest
 
 __all__ = ["NOTEBOOK", "EXERCISES", "q1", "q2", "q3"]
@@ -85,8 +85,7 @@ def _facts() -> dict[str, Any]:
 
 
 def _not_a_collection(value: Any, name: str, how: str) -> None:
-    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index, list, tuple, set, dict)):
-        raise Mismatch(f"`{name}` should be a single number, but it is a {type(value).__name__}. {how}")
+    expect_single(value, name=name, hint=how, also=(dict,))
 
 
 # --------------------------------------------------------------------------- q1: cleaning

@@ -29,7 +29,7 @@ import pandas as pd
 from course_lib.casework import load_case_plan
 from course_lib.cleaning import dedupe
 from course_lib.datasets import load_case
-from course_lib.exercises.core import Exercise, Mismatch, expect_number, expect_series
+from course_lib.exercises.core import Exercise, Mismatch, expect_number, expect_series, expect_single
 from course_lib.segmentation import assign_segments
 
 __all__ = ["NOTEBOOK", "EXERCISES", "SEGMENT_RULES", "DEFAULT_SEGMENT", "q1", "q2", "q3"]
@@ -88,9 +88,7 @@ def _facts() -> dict[str, Any]:
 
 
 def _not_a_collection(value: Any, name: str) -> None:
-    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index, list, tuple, set)):
-        raise Mismatch(f"`{name}` should be a single number, but it is a {type(value).__name__} of length "
-                       f"{len(value)}. `len(...)` of the cleaned table gives the number of rows.")
+    expect_single(value, name=name, hint="`len(...)` of the cleaned table gives the number of rows.")
 
 
 # --------------------------------------------------------------------------- q1: duplicates

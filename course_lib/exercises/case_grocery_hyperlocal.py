@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from course_lib.datasets import load_case
-from course_lib.exercises.core import Exercise, Mismatch, expect_number
+from course_lib.exercises.core import Exercise, Mismatch, expect_number, expect_single
 from course_lib.hyperlocal import building_response, diff_in_diff, match_buildings
 
 __all__ = ["NOTEBOOK", "EXERCISES", "clean_grocery_orders", "q1", "q2", "q3"]
@@ -112,9 +112,7 @@ def _facts() -> dict[str, Any]:
 
 
 def _not_a_collection(value: Any, name: str) -> None:
-    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index, list, tuple, set, np.ndarray)):
-        raise Mismatch(f"`{name}` should be a single number, but it is a {type(value).__name__} of length "
-                       f"{len(value)}. Reduce it to one number (for example with `len(...)`).")
+    expect_single(value, name=name, hint="Reduce it to one number (for example with `len(...)`).", also=(np.ndarray,))
 
 
 # --------------------------------------------------------------------------- q1: data audit

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from course_lib.datasets import load_case
-from course_lib.exercises.core import Exercise, Mismatch, expect_label, expect_number
+from course_lib.exercises.core import Exercise, Mismatch, expect_label, expect_number, expect_single
 from course_lib.features import customer_features
 from course_lib.short_cases import abm_result, clean_b2b, clean_clothing_orders, load_short_plan, shopper_segments
 
@@ -43,9 +43,8 @@ NOTEBOOK = "16-case-short-cases"
 
 
 def _not_a_collection(value: Any, name: str) -> None:
-    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index, list, tuple, set, np.ndarray)) and np.size(value) != 1:
-        raise Mismatch(f"`{name}` should be a single number, but it is a {type(value).__name__} of length "
-                       f"{len(value)}. Reduce it to one number (for example with `len(...)` or `.sum()`).")
+    expect_single(value, name=name, hint="Reduce it to one number (for example with `len(...)` or `.sum()`).",
+                  also=(np.ndarray,), allow_size_one=True)
 
 
 # --------------------------------------------------------------------------- q1: clothing segments

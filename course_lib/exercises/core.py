@@ -61,6 +61,7 @@ from course_lib.progress import record_result
 
 __all__ = [
     "____",
+    "expect_single",
     "Placeholder",
     "Feedback",
     "Mismatch",
@@ -274,6 +275,52 @@ def expect_number(
         if _close(value, wrong, max(rel_tol, 1e-6), abs_tol):
             raise Mismatch(message)
     raise Mismatch(f"`{name}` should be {_fmt_number(expected)}, but it is {_fmt_number(float(value))}.")
+
+
+_COLLECTIONS: tuple[type, ...] = (pd.DataFrame, pd.Series, pd.Index, list, tuple, set)
+
+
+def expect_single(
+    value: Any,
+    *,
+    name: str,
+    hint: str = "",
+    also: tuple[type, ...] = (),
+    allow_size_one: bool = False,
+) -> None:
+    """Reject a table or collection where one number is expected, saying how to reduce it.
+
+    Call it before :func:`expect_number` when a typical mistake is to hand in
+    the whole table or column; :func:`expect_number` would reject it too, but
+    without the exercise-specific ``hint``.
+
+    Parameters
+    ----------
+    value : object
+        The student's answer.
+    name : str
+        The variable name used in the message.
+    hint : str
+        How to get one number (e.g. "`len(...)` of the cleaned table gives the number of rows.").
+    also : tuple of types
+        More collection types to reject (e.g. ``np.ndarray``, ``dict``).
+    allow_size_one : bool
+        Let a collection holding exactly one value through (``expect_number`` unwraps arrays and Series).
+
+    Examples
+    --------
+    >>> try:
+    ...     expect_single([1, 2], name="n", hint="Use `len(...)`.")
+    ... except Mismatch as exc:
+    ...     print(exc)
+    `n` should be a single number, but it is a list of length 2. Use `len(...)`.
+    """
+    if not isinstance(value, _COLLECTIONS + tuple(also)):
+        return
+    if allow_size_one and np.size(value) == 1:
+        return
+    raise Mismatch(f"`{name}` should be a single number, but it is a {type(value).__name__} of length "
+                   f"{len(value)}. {hint}".rstrip())
 
 
 def expect_label(

@@ -27,7 +27,7 @@ import pandas as pd
 from course_lib.datasets import load_customers
 from course_lib.economics import (add_costs, cost_assumptions, micro_segments, over_segmentation, plan_totals,
                                   segment_curve, simulate_plans, sweet_spot)
-from course_lib.exercises.core import Exercise, Mismatch, expect_number
+from course_lib.exercises.core import Exercise, Mismatch, expect_number, expect_single
 
 __all__ = ["NOTEBOOK", "EXERCISES", "CHEAP_FIXED_COST", "q1", "q2"]
 
@@ -74,9 +74,7 @@ def _cac_facts() -> dict[str, float]:
 
 
 def _not_a_collection(value: Any, name: str) -> None:
-    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index, list, tuple, set, dict)):
-        raise Mismatch(f"`{name}` should be a single number, but it is a {type(value).__name__} of length "
-                       f"{len(value)}. Add the plan's segments up first, then divide.")
+    expect_single(value, name=name, hint="Add the plan's segments up first, then divide.", also=(dict,))
 
 
 # --------------------------------------------------------------------------- q1: fully loaded CAC

@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from course_lib.datasets import load_cdnow, load_transactions
-from course_lib.exercises.core import Exercise, Mismatch, expect_number
+from course_lib.exercises.core import Exercise, Mismatch, expect_number, expect_single
 from course_lib.rfm import lapsed_customers, loyal_customers, rfm_segments, rfm_table
 
 __all__ = ["NOTEBOOK", "EXERCISES", "WINBACK_AS_OF", "WINBACK_DAYS", "WINBACK_MIN_PURCHASES", "q1", "q2", "q3"]
@@ -75,11 +75,10 @@ def _cdnow_facts() -> dict[str, float]:
 
 
 def _not_a_collection(value: Any, name: str, right_length: int | None = None) -> None:
-    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index, list, tuple, set)):
-        if right_length is not None and len(value) == right_length:
-            raise Mismatch(f"`{name}` holds the right customers, but the question asks for a number: use `len(...)`.")
-        raise Mismatch(f"`{name}` should be a single number, but it is a {type(value).__name__} of length "
-                       f"{len(value)}. Reduce it to one number (for example with `.mean()` or `len(...)`).")
+    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index, list, tuple, set)) and right_length is not None \
+            and len(value) == right_length:
+        raise Mismatch(f"`{name}` holds the right customers, but the question asks for a number: use `len(...)`.")
+    expect_single(value, name=name, hint="Reduce it to one number (for example with `.mean()` or `len(...)`).")
 
 
 # --------------------------------------------------------------------------- q1: one-off buyers
