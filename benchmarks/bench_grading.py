@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from course_lib import paths
-from course_lib.grading import grade_directory
+from course_lib.base import paths
+from course_lib.instructor.grading import grade_directory
 
 WORKBOOK = "00-start-here"
 

@@ -22,7 +22,7 @@ import numpy as np, pandas as pd
 job = sys.argv[1]
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 if job == "market":
-    from course_lib.market import generate_market
+    from course_lib.market.synthetic import generate_market
     t0 = time.perf_counter()
     m = generate_market()
     wall = time.perf_counter() - t0
@@ -30,7 +30,7 @@ if job == "market":
 elif job == "generate_all":
     import tempfile
     from pathlib import Path
-    from course_lib.generate import generate_all
+    from course_lib.market.build import generate_all
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         man = generate_all(Path(tmp))

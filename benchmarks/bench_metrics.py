@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from course_lib.metrics import campaign_report
+from course_lib.analysis.metrics import campaign_report
 
 N_ROWS = 1_000_000
 REPEATS = 5

@@ -30,7 +30,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 BASELINE = nbformat.v4.new_notebook(
     cells=[
         nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nimport pandas as pd\n\n"
-                                  "from course_lib.quiz import self_check"),
+                                  "from course_lib.learning.quiz import self_check"),
         nbformat.v4.new_code_cell("pd.DataFrame({'a': [1, 2]}).plot();"),
     ],
     metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},

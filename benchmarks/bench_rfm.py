@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from course_lib.rfm import rfm_table
+from course_lib.analysis.rfm import rfm_table
 
 N_ROWS = 1_000_000
 N_CUSTOMERS = 100_000

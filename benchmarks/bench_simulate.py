@@ -15,7 +15,7 @@ import tracemalloc
 
 import numpy as np
 
-from course_lib.simulate import _default_market, simulate
+from course_lib.market.simulator import _default_market, simulate
 
 RUNS = 50
 PLANS = {

@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from course_lib.paths import REPO_ROOT
+from course_lib.base.paths import REPO_ROOT
 
 
 def free_port() -> int:

@@ -1,4 +1,4 @@
-"""Tests of course_lib.bank_case, against plain-pandas references and hand-computed numbers."""
+"""Tests of course_lib.chapters.bank_case, against plain-pandas references and hand-computed numbers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.bank_case import (  # noqa: E402
+from course_lib.chapters.bank_case import (  # noqa: E402
     FITS,
     PLAN_PATH,
     clean_prospects,
@@ -22,8 +22,8 @@ from course_lib.bank_case import (  # noqa: E402
     simulate_creative_test,
     town_explorer,
 )
-from course_lib.casework import exam_answer, load_case_plan  # noqa: E402
-from course_lib.datasets import load_case  # noqa: E402
+from course_lib.chapters.casework import exam_answer, load_case_plan  # noqa: E402
+from course_lib.market.datasets import load_case  # noqa: E402
 
 
 @pytest.fixture(scope="module")

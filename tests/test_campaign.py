@@ -1,4 +1,4 @@
-"""Tests of course_lib.campaign: plans, hashing and match rates, UTM links, pixel hits."""
+"""Tests of course_lib.chapters.campaign: plans, hashing and match rates, UTM links, pixel hits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib import campaign as cp
+from course_lib.chapters import campaign as cp
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_building_blocks_follow_the_chain():
 
 
 def test_every_simulator_channel_has_a_lowercase_utm_convention():
-    from course_lib.simulate import channels
+    from course_lib.market.simulator import channels
 
     table = cp.utm_channels()
     assert set(channels()) <= set(table.index)
@@ -112,7 +112,7 @@ def test_match_rate_against_a_hand_count():
 
 
 def test_normalising_before_hashing_raises_the_match_rate_on_course_data():
-    from course_lib.datasets import load_customers
+    from course_lib.market.datasets import load_customers
 
     customers = load_customers()
     contacts = cp.demo_contacts(customers, seed=9)
@@ -138,7 +138,7 @@ def test_normalising_before_hashing_raises_the_match_rate_on_course_data():
 
 
 def test_campaign_plan_and_audiences_match_the_log():
-    from course_lib.datasets import load_campaigns, load_customers
+    from course_lib.market.datasets import load_campaigns, load_customers
 
     log = load_campaigns()
     plan = cp.campaign_plan(log, "Diwali micro 2025")

@@ -1,4 +1,4 @@
-"""Tests for course_lib.cases: the worked-case datasets support each story."""
+"""Tests for course_lib.market.cases: the worked-case datasets support each story."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from geographiclib.geodesic import Geodesic
 
-from course_lib.cases import CASE_NAMES, generate_case, generate_cases, haversine_km, load_cases_config
+from course_lib.market.cases import CASE_NAMES, generate_case, generate_cases, haversine_km, load_cases_config
 
 
 @pytest.fixture(scope="module")

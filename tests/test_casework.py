@@ -1,4 +1,4 @@
-"""Tests of course_lib.casework against hand computations and independent references (statsmodels, plain pandas)."""
+"""Tests of course_lib.chapters.casework against hand computations and independent references (statsmodels, plain pandas)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.casework import (
+from course_lib.chapters.casework import (
     CASEWORK_PATH,
     audit_summary,
     budget_shift_curve,
@@ -22,8 +22,8 @@ from course_lib.casework import (
     project_budget_shift,
     response_by_segment,
 )
-from course_lib.cleaning import mask_invalid
-from course_lib.datasets import load_case
+from course_lib.analysis.cleaning import mask_invalid
+from course_lib.market.datasets import load_case
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Data audit and cleaning helpers (course_lib.cleaning), checked against hand-built tables."""
+"""Data audit and cleaning helpers (course_lib.analysis.cleaning), checked against hand-built tables."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib.cleaning import (
+from course_lib.analysis.cleaning import (
     DataAudit,
     audit_table,
     dedupe,
@@ -18,7 +18,7 @@ from course_lib.cleaning import (
     normalise_label,
     standardise_labels,
 )
-from course_lib.datasets import load_case
+from course_lib.market.datasets import load_case
 
 BOARDS = ["CBSE", "ICSE", "State Board"]
 

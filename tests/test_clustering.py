@@ -1,4 +1,4 @@
-"""Tests for course_lib.clustering."""
+"""Tests for course_lib.analysis.clustering."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, silhouette_score  # noqa: E402
 
-from course_lib.clustering import (  # noqa: E402
+from course_lib.analysis.clustering import (  # noqa: E402
     KMeansResult,
     choose_k,
     describe_personas,

@@ -1,12 +1,12 @@
-"""Consent per channel (course_lib.consent)."""
+"""Consent per channel (course_lib.analysis.consent)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from course_lib.consent import channel_requirements, consent_summary, consented_rule, contactable, withdraw_consent
-from course_lib.datasets import load_campaigns, load_customers
+from course_lib.analysis.consent import channel_requirements, consent_summary, consented_rule, contactable, withdraw_consent
+from course_lib.market.datasets import load_campaigns, load_customers
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_withdraw_consent_bad_input(people):
 
 
 def test_consented_rule_selects_only_contactable(people):
-    from course_lib.segmentation import rule_mask
+    from course_lib.analysis.segmentation import rule_mask
 
     for channel in ("email", "whatsapp", "app_push"):
         rule = consented_rule("age < 40", channel)

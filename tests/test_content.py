@@ -1,4 +1,4 @@
-"""course_lib.content: the examples table, comparison tables and audiences, and their validation."""
+"""course_lib.learning.tables: the examples table, comparison tables and audiences, and their validation."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.content import (
+from course_lib.learning.tables import (
     EXAMPLES_PATH,
     ContentError,
     comparison_names,
@@ -93,8 +93,8 @@ def test_comparison_errors():
 
 
 def test_audiences_select_customers_and_suggest_known_creatives():
-    from course_lib.datasets import load_customers
-    from course_lib.simulate import creatives
+    from course_lib.market.datasets import load_customers
+    from course_lib.market.simulator import creatives
 
     audiences = load_audiences()
     customers = load_customers()

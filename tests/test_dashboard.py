@@ -1,4 +1,4 @@
-"""Tests of course_lib.dashboard: response table, engagement per segment, dashboard figure and explorer."""
+"""Tests of course_lib.chapters.dashboard: response table, engagement per segment, dashboard figure and explorer."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib import dashboard as db  # noqa: E402
+from course_lib.chapters import dashboard as db  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

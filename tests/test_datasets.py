@@ -1,4 +1,4 @@
-"""Tests for course_lib.datasets: typed loaders with checksum verification."""
+"""Tests for course_lib.market.datasets: typed loaders with checksum verification."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from course_lib import datasets
-from course_lib.datasets import (
+from course_lib.market import datasets
+from course_lib.market.datasets import (
     CASE_NAMES,
     CorruptDataFileError,
     MissingDataFileError,
@@ -23,13 +23,13 @@ from course_lib.datasets import (
     load_transactions,
     verify_file,
 )
-from course_lib.paths import DATA_DIR
+from course_lib.base.paths import DATA_DIR
 
 
 def test_customers_typed(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # package-relative paths: any current directory works
     c = load_customers()
-    from course_lib.generate import load_manifest_settings
+    from course_lib.market.build import load_manifest_settings
 
     assert len(c) == load_manifest_settings()["n_customers"] and c["customer_id"].is_unique
     assert isinstance(c["income_band"].dtype, pd.CategoricalDtype) and c["income_band"].cat.ordered

@@ -1,4 +1,4 @@
-"""Tests of course_lib.economics: costs against hand arithmetic, plans against plain pandas, the simulator wiring.
+"""Tests of course_lib.chapters.economics: costs against hand arithmetic, plans against plain pandas, the simulator wiring.
 
 Simulation tests run on a small generated market (fast); the expected values are recomputed here
 independently (budgets from the channel price list, partitions from the raw rules).
@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib import economics as E
-from course_lib.market import generate_market
-from course_lib.paths import DATA_DIR
+from course_lib.chapters import economics as E
+from course_lib.market.synthetic import generate_market
+from course_lib.base.paths import DATA_DIR
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_simulate_plans_contacts_everyone_reachable(market, email_price):
 
 
 def test_simulate_plans_average_matches_the_simulator(market):
-    from course_lib.simulate import simulate
+    from course_lib.market.simulator import simulate
 
     c = market.customers
     mask = c["interest_tech"].to_numpy(dtype=bool)

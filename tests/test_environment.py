@@ -9,7 +9,7 @@ from importlib import metadata
 import pytest
 import yaml
 
-from course_lib.paths import REPO_ROOT
+from course_lib.base.paths import REPO_ROOT
 
 PIN_RE = re.compile(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)$")
 

@@ -1,4 +1,4 @@
-"""Tests for course_lib.ethics."""
+"""Tests for course_lib.analysis.ethics."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.ethics import (
+from course_lib.analysis.ethics import (
     SENSITIVE_ATTRIBUTES_FILE,
     audit_targeting_plan,
     load_sensitive_attributes,
@@ -157,8 +157,8 @@ def test_bad_arguments(customers: pd.DataFrame) -> None:
 
 
 def test_channel_map_agrees_with_the_simulator_and_consent_module() -> None:
-    """Every simulator channel needs the same flag in the audit as in course_lib.consent (market.yaml)."""
-    from course_lib.consent import channel_requirements
+    """Every simulator channel needs the same flag in the audit as in course_lib.analysis.consent (market.yaml)."""
+    from course_lib.analysis.consent import channel_requirements
 
     audit_map = load_sensitive_attributes()["channel_consent"]
     for channel, flag in channel_requirements().items():

@@ -1,7 +1,7 @@
 """The exam questions of notebook 17: schema, balance across mark levels and topics, and honest model answers.
 
 The schema is checked twice: on the raw YAML (independently of the loader) and through
-``course_lib.revision.load_exam_questions``, whose checks are also run on broken copies of the file.
+``course_lib.learning.revision.load_exam_questions``, whose checks are also run on broken copies of the file.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections import Counter
 import pytest
 import yaml
 
-from course_lib.quiz import load_topics
-from course_lib.revision import (
+from course_lib.learning.quiz import load_topics
+from course_lib.learning.revision import (
     EXAM_QUESTIONS_PATH,
     MARK_LEVELS,
     TEN_MARK_STRUCTURE,

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib.exercises import ____, Exercise, Placeholder, module_name, workbook_exercises
-from course_lib.exercises import start_here
-from course_lib.exercises.core import (
+from course_lib.learning.exercises import ____, Exercise, Placeholder, module_name, workbook_exercises
+from course_lib.chapters.workbooks import start_here
+from course_lib.learning.exercises import (
     Feedback,
     Mismatch,
     expect_frame,
@@ -18,8 +18,8 @@ from course_lib.exercises.core import (
     expect_series,
     solution_source,
 )
-from course_lib.exercises.start_here import load_ads, q1, q2
-from course_lib.progress import PROGRESS_ENV, load_progress
+from course_lib.chapters.workbooks.start_here import load_ads, q1, q2
+from course_lib.learning.progress import PROGRESS_ENV, load_progress
 
 
 @pytest.fixture(autouse=True)
@@ -247,7 +247,7 @@ def test_exercise_validates_its_definition():
 
 def test_workbook_registry():
     assert [ex.key for ex in workbook_exercises("00-start-here")] == ["00-start-here:q1", "00-start-here:q2"]
-    assert module_name("02-segmentation-levels") == "course_lib.exercises.segmentation_levels"
+    assert module_name("02-segmentation-levels") == "course_lib.chapters.workbooks.segmentation_levels"
     with pytest.raises(ValueError, match="no exercises"):
         workbook_exercises("97-no-such-workbook")
     with pytest.raises(ValueError, match="two digits"):
@@ -308,7 +308,7 @@ def test_expect_single_rejects_collections_with_the_exercise_hint():
     import numpy as np
     import pandas as pd
 
-    from course_lib.exercises.core import Mismatch, expect_single
+    from course_lib.learning.exercises import Mismatch, expect_single
 
     expect_single(3, name="n")  # a number passes
     expect_single(np.array([1, 2]), name="n")  # arrays only when asked for

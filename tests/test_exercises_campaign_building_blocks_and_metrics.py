@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 import pandas as pd
 import pytest
 
-from course_lib.campaign import demo_contacts, simulated_platform
-from course_lib.datasets import load_campaigns, load_customers
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises.campaign_building_blocks_and_metrics import CONTACT_SEED, NOTEBOOK, q1, q2, q3
-from course_lib.progress import PROGRESS_ENV
+from course_lib.chapters.campaign import demo_contacts, simulated_platform
+from course_lib.market.datasets import load_campaigns, load_customers
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks.campaign_building_blocks_and_metrics import CONTACT_SEED, NOTEBOOK, q1, q2, q3
+from course_lib.learning.progress import PROGRESS_ENV
 
 BASE = "https://shop.example.com/offers"
 RIGHT = {"utm_source": "social_network", "utm_medium": "paid_social", "utm_campaign": "diwali_micro_2025",

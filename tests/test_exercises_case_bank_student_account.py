@@ -1,7 +1,7 @@
 """Checks of workbook 15-case-bank-student-account: right answers, typical wrong answers, the placeholder and None.
 
-The expected values are recomputed here with plain pandas and statsmodels (no course_lib.bank_case, no
-course_lib.experiments), so a bug in the library or in the checks shows up as a disagreement.
+The expected values are recomputed here with plain pandas and statsmodels (no course_lib.chapters.bank_case, no
+course_lib.analysis.experiments), so a bug in the library or in the checks shows up as a disagreement.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
-from course_lib.datasets import load_case
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises.case_bank_student_account import NOTEBOOK, q1, q2, q3
-from course_lib.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_case
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks.case_bank_student_account import NOTEBOOK, q1, q2, q3
+from course_lib.learning.progress import PROGRESS_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -165,7 +165,7 @@ def test_q3_wrong_answers(raw, clean, make, fragment):
 
 
 def test_q3_whole_result_object_gets_a_hint(clean):
-    from course_lib.experiments import two_proportion_ztest
+    from course_lib.analysis.experiments import two_proportion_ztest
 
     g = clean.groupby(clean["campaign_group"].astype("object"))["clicked"].agg(["sum", "size"])
     res = two_proportion_ztest(int(g.loc["holdout_generic", "sum"]), int(g.loc["holdout_generic", "size"]),

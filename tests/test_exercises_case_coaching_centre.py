@@ -1,6 +1,6 @@
 """Checks of workbook 13-case-coaching-centre: right answers, typical wrong answers, the placeholder and None.
 
-The expected values are recomputed here with plain pandas (no course_lib.cleaning, no assign_segments), so a
+The expected values are recomputed here with plain pandas (no course_lib.analysis.cleaning, no assign_segments), so a
 bug in the library or in the checks shows up as a disagreement.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_case
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises.case_coaching_centre import NOTEBOOK, q1, q2, q3
-from course_lib.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_case
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks.case_coaching_centre import NOTEBOOK, q1, q2, q3
+from course_lib.learning.progress import PROGRESS_ENV
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """Checks of workbook 14-case-grocery-hyperlocal: right answers, typical wrong answers, the placeholder and None.
 
-The expected values are recomputed here from the raw rows with plain pandas (not with course_lib.hyperlocal),
+The expected values are recomputed here from the raw rows with plain pandas (not with course_lib.chapters.hyperlocal),
 so a bug in the library would show up as a disagreement.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_case
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises.case_grocery_hyperlocal import NOTEBOOK, clean_grocery_orders, q1, q2, q3
-from course_lib.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_case
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks.case_grocery_hyperlocal import NOTEBOOK, clean_grocery_orders, q1, q2, q3
+from course_lib.learning.progress import PROGRESS_ENV
 
 
 @pytest.fixture(autouse=True)

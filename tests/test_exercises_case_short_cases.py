@@ -1,7 +1,7 @@
 """Checks of workbook 16-case-short-cases: right answers, typical wrong answers, the placeholder and None.
 
 The expected values are recomputed here from the raw case tables with plain pandas (not with
-course_lib.short_cases), so a bug in the library would show up as a disagreement.
+course_lib.chapters.short_cases), so a bug in the library would show up as a disagreement.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import re
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_case
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises.case_short_cases import NOTEBOOK, q1, q2, q3, q4
-from course_lib.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_case
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks.case_short_cases import NOTEBOOK, q1, q2, q3, q4
+from course_lib.learning.progress import PROGRESS_ENV
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.cleaning import dedupe, standardise_labels
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises import data_for_micromarketing as dfm
-from course_lib.exercises.data_for_micromarketing import BOARDS, BOARD_FIXES, q1, q2, q3
-from course_lib.progress import PROGRESS_ENV
+from course_lib.analysis.cleaning import dedupe, standardise_labels
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks import data_for_micromarketing as dfm
+from course_lib.chapters.workbooks.data_for_micromarketing import BOARDS, BOARD_FIXES, q1, q2, q3
+from course_lib.learning.progress import PROGRESS_ENV
 
 ID = "enquiry_id"
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_customers
-from course_lib.economics import cost_assumptions, micro_segments, over_segmentation, simulate_plans
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises.economics_of_micromarketing import CHEAP_FIXED_COST, NOTEBOOK, q1, q2
-from course_lib.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_customers
+from course_lib.chapters.economics import cost_assumptions, micro_segments, over_segmentation, simulate_plans
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks.economics_of_micromarketing import CHEAP_FIXED_COST, NOTEBOOK, q1, q2
+from course_lib.learning.progress import PROGRESS_ENV
 
 
 @pytest.fixture(autouse=True)

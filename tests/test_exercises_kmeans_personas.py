@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
-from course_lib.clustering import choose_k, fit_kmeans
-from course_lib.datasets import load_transactions
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises import kmeans_personas as kp
-from course_lib.exercises.kmeans_personas import q1, q2, q3
-from course_lib.progress import PROGRESS_ENV
-from course_lib.segmentation import size_guard
+from course_lib.analysis.clustering import choose_k, fit_kmeans
+from course_lib.market.datasets import load_transactions
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks import kmeans_personas as kp
+from course_lib.chapters.workbooks.kmeans_personas import q1, q2, q3
+from course_lib.learning.progress import PROGRESS_ENV
+from course_lib.analysis.segmentation import size_guard
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_customers
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises import personalisation as pe
-from course_lib.personalisation import SLOTS, assemble, compare_creatives, frequency_curve
-from course_lib.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_customers
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks import personalisation as pe
+from course_lib.chapters.personalisation import SLOTS, assemble, compare_creatives, frequency_curve
+from course_lib.learning.progress import PROGRESS_ENV
 
 
 @pytest.fixture(autouse=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.consent import contactable, withdraw_consent
-from course_lib.datasets import load_customers, load_transactions
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises import privacy_ethics_and_compliance as pe
-from course_lib.privacy import apply_retention, disparity_ratio, reach_by_group
-from course_lib.progress import PROGRESS_ENV
+from course_lib.analysis.consent import contactable, withdraw_consent
+from course_lib.market.datasets import load_customers, load_transactions
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks import privacy_ethics_and_compliance as pe
+from course_lib.analysis.privacy import apply_retention, disparity_ratio, reach_by_group
+from course_lib.learning.progress import PROGRESS_ENV
 
 FLAGS = ["consent_email", "consent_sms", "consent_ads"]
 

@@ -1,6 +1,6 @@
 """Checks of workbook 05-rfm-micro-segments: right answers, typical wrong answers, the placeholder and None.
 
-The expected values are recomputed here from the raw rows with plain pandas (not with course_lib.rfm),
+The expected values are recomputed here from the raw rows with plain pandas (not with course_lib.analysis.rfm),
 so a bug in the RFM code would show up as a disagreement.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_cdnow, load_transactions
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises.rfm_micro_segments import (
+from course_lib.market.datasets import load_cdnow, load_transactions
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks.rfm_micro_segments import (
     NOTEBOOK,
     WINBACK_AS_OF,
     WINBACK_DAYS,
@@ -20,8 +20,8 @@ from course_lib.exercises.rfm_micro_segments import (
     q2,
     q3,
 )
-from course_lib.progress import PROGRESS_ENV
-from course_lib.rfm import rfm_segments, rfm_table
+from course_lib.learning.progress import PROGRESS_ENV
+from course_lib.analysis.rfm import rfm_segments, rfm_table
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_customers
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises import segmentation_levels as sl
-from course_lib.exercises.segmentation_levels import keyword_table, q1, q2, q3, q3_report
-from course_lib.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_customers
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks import segmentation_levels as sl
+from course_lib.chapters.workbooks.segmentation_levels import keyword_table, q1, q2, q3, q3_report
+from course_lib.learning.progress import PROGRESS_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -113,7 +113,7 @@ def test_q2_follows_the_data_file(tmp_path, monkeypatch):
     """Change the examples file: the expected answer changes with it (nothing hard-coded)."""
     import yaml
 
-    from course_lib import explorers
+    from course_lib.chapters import explorers
 
     config = explorers.load_levels_examples()
     config["cost_per_click"]["keywords"][1]["conversion_rate"] = 0.05

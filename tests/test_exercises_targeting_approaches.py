@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_customers, load_events, load_transactions
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises import targeting_approaches as ta
-from course_lib.geo import within_radius
-from course_lib.progress import PROGRESS_ENV
-from course_lib.targeting import add_flags, compare_audiences, event_audience, purchase_audience, stores
+from course_lib.market.datasets import load_customers, load_events, load_transactions
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks import targeting_approaches as ta
+from course_lib.analysis.geo import within_radius
+from course_lib.learning.progress import PROGRESS_ENV
+from course_lib.chapters.targeting import add_flags, compare_audiences, event_audience, purchase_audience, stores
 
 
 @pytest.fixture(autouse=True)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_campaigns, load_customers
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises import test_and_learn as tl
-from course_lib.experiments import (
+from course_lib.market.datasets import load_campaigns, load_customers
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks import test_and_learn as tl
+from course_lib.analysis.experiments import (
     assign_groups,
     reallocate_budget,
     sample_size_per_group,
     two_proportion_ztest,
 )
-from course_lib.progress import PROGRESS_ENV
-from course_lib.simulate import simulate
+from course_lib.learning.progress import PROGRESS_ENV
+from course_lib.market.simulator import simulate
 
 
 @pytest.fixture(autouse=True)

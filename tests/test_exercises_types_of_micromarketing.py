@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_case, load_transactions
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises import types_of_micromarketing as tm
-from course_lib.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_case, load_transactions
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks import types_of_micromarketing as tm
+from course_lib.learning.progress import PROGRESS_ENV
 
 RIGHT = {"A": "recovery", "B": "job_title", "C": "local", "D": "relationship", "E": "price_sensitivity"}
 

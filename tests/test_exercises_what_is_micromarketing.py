@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course_lib.datasets import load_customers
-from course_lib.exercises import ____, workbook_exercises
-from course_lib.exercises import what_is_micromarketing as wim
-from course_lib.exercises.what_is_micromarketing import q1, q2, q3
-from course_lib.metrics import campaign_report
-from course_lib.progress import PROGRESS_ENV
-from course_lib.simulate import compare, simulate
+from course_lib.market.datasets import load_customers
+from course_lib.learning.exercises import ____, workbook_exercises
+from course_lib.chapters.workbooks import what_is_micromarketing as wim
+from course_lib.chapters.workbooks.what_is_micromarketing import q1, q2, q3
+from course_lib.analysis.metrics import campaign_report
+from course_lib.learning.progress import PROGRESS_ENV
+from course_lib.market.simulator import compare, simulate
 
 
 @pytest.fixture(autouse=True)

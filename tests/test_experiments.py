@@ -1,4 +1,4 @@
-"""Tests for course_lib.experiments, checked against statsmodels."""
+"""Tests for course_lib.analysis.experiments, checked against statsmodels."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from statsmodels.stats.proportion import (
     samplesize_proportions_2indep_onetail,
 )
 
-from course_lib.experiments import (
+from course_lib.analysis.experiments import (
     ZTestResult,
     assign_groups,
     lift,

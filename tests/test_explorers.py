@@ -1,4 +1,4 @@
-"""course_lib.explorers: the segmentation-levels explorer and its worked-example data."""
+"""course_lib.chapters.explorers: the segmentation-levels explorer and its worked-example data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.explorers import (
+from course_lib.chapters.explorers import (
     ANY,
     LEVEL_NAMES,
     LevelAssumptions,
@@ -242,7 +242,7 @@ def test_explorer_widget_redraws_on_change(people, sales):
 
 
 def test_explorer_on_course_data_narrows_and_concentrates_buyers():
-    from course_lib.datasets import load_customers, load_transactions
+    from course_lib.market.datasets import load_customers, load_transactions
 
     ex = LevelsExplorer(load_customers(), load_transactions())
     r = ex.report()

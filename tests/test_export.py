@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib import export, paths
+from course_lib.instructor import export
+from course_lib.base import paths
 
 NOTEBOOKS = sorted((paths.REPO_ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 WORKBOOKS = sorted((paths.REPO_ROOT / "exercises").glob("[0-9][0-9]-*.ipynb"))

@@ -1,4 +1,4 @@
-"""Tests for course_lib.features, checked against an independent plain-Python reference."""
+"""Tests for course_lib.analysis.features, checked against an independent plain-Python reference."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.features import FEATURE_GROUPS, customer_features, feature_columns
+from course_lib.analysis.features import FEATURE_GROUPS, customer_features, feature_columns
 
 
 def reference_features(rows: list[dict], as_of: dt.date | None = None) -> dict[str, dict[str, float]]:
@@ -90,7 +90,7 @@ def test_matches_the_reference_with_as_of():
 
 
 def test_matches_the_reference_on_the_course_data():
-    from course_lib.datasets import load_transactions  # noqa: PLC0415
+    from course_lib.market.datasets import load_transactions  # noqa: PLC0415
 
     tx = load_transactions().iloc[:3000]
     rows = [

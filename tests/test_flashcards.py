@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from course_lib.flashcards import (
+from course_lib.learning.flashcards import (
     DeckError,
     deck_names,
     deck_text,
@@ -15,7 +15,7 @@ from course_lib.flashcards import (
     mark,
     validate_decks,
 )
-from course_lib.progress import PROGRESS_ENV, load_progress
+from course_lib.learning.progress import PROGRESS_ENV, load_progress
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,7 @@ def test_load_deck_and_filters():
     assert len({c.id for c in load_deck()}) == len(load_deck())
     metrics = load_deck("basics", topic="metrics")
     assert metrics and {c.topic for c in metrics} == {"metrics"}
-    from course_lib.flashcards import FLASHCARDS_DIR
+    from course_lib.learning.flashcards import FLASHCARDS_DIR
 
     assert deck_names() == sorted(p.stem for p in FLASHCARDS_DIR.glob("*.yaml"))
     assert {"basics", "segmentation-levels"} <= set(deck_names())

@@ -1,4 +1,4 @@
-"""Tests for course_lib.generate: regeneration is deterministic and byte-identical."""
+"""Tests for course_lib.market.build: regeneration is deterministic and byte-identical."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import json
 import pandas as pd
 import pytest
 
-from course_lib.generate import MANIFEST_NAME, generate_all, load_manifest_settings, main, write_table
-from course_lib.paths import DATA_DIR
+from course_lib.market.build import MANIFEST_NAME, generate_all, load_manifest_settings, main, write_table
+from course_lib.base.paths import DATA_DIR
 
 
 def test_regeneration_is_byte_identical_to_committed_data(tmp_path):

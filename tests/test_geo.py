@@ -1,4 +1,4 @@
-"""Tests for course_lib.geo, against geographiclib and published distances."""
+"""Tests for course_lib.analysis.geo, against geographiclib and published distances."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.geo import EARTH_RADIUS_KM, density_by, haversine_km, nearest_store, within_radius
+from course_lib.analysis.geo import EARTH_RADIUS_KM, density_by, haversine_km, nearest_store, within_radius
 
 # A sphere cannot match the WGS84 ellipsoid everywhere: a short north-south hop at the equator
 # uses the meridional radius of curvature (6335.4 km), 0.56 % below the mean radius. 0.6 % is
@@ -178,7 +178,7 @@ def test_density_by(customers: pd.DataFrame) -> None:
 
 
 def test_circle_points_lie_on_the_radius_against_geographiclib() -> None:
-    from course_lib.geo import circle_points
+    from course_lib.analysis.geo import circle_points
 
     ring = circle_points(21.083, 79.073, 3.0, n=73)
     assert list(ring.columns) == ["lat", "lon"] and len(ring) == 73
@@ -195,7 +195,7 @@ def test_circle_points_lie_on_the_radius_against_geographiclib() -> None:
 
 
 def test_circle_points_wrap_the_date_line_and_validate() -> None:
-    from course_lib.geo import circle_points
+    from course_lib.analysis.geo import circle_points
 
     ring = circle_points(0.0, 179.99, 5.0)
     assert ring["lon"].between(-180, 180).all()
@@ -214,7 +214,7 @@ def test_plot_radius_map_draws_store_circle_and_points() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from course_lib.geo import plot_radius_map
+    from course_lib.analysis.geo import plot_radius_map
 
     pts = pd.DataFrame({"lat": [21.09, 21.05, 21.11], "lon": [79.07, 79.10, 79.04], "households": [300, 120, 0],
                         "response": [0.1, 0.5, -0.2], "name": ["A", "B", "C"]})
@@ -246,7 +246,7 @@ def test_plot_radius_map_draws_store_circle_and_points() -> None:
     ],
 )
 def test_plot_radius_map_bad_input(kwargs, exc, words) -> None:
-    from course_lib.geo import plot_radius_map
+    from course_lib.analysis.geo import plot_radius_map
 
     pts = pd.DataFrame({"lat": [21.09], "lon": [79.07], "name": ["A"], "neg": [-1]})
     with pytest.raises(exc, match=words):

@@ -9,8 +9,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from course_lib import paths
-from course_lib.grading import (
+from course_lib.base import paths
+from course_lib.instructor.grading import (
     find_submissions,
     grade_directory,
     identify_workbook,
@@ -18,7 +18,7 @@ from course_lib.grading import (
     record_final_checks,
     write_grades,
 )
-from course_lib.progress import PROGRESS_ENV, load_progress
+from course_lib.learning.progress import PROGRESS_ENV, load_progress
 
 WORKBOOK = "00-start-here"
 Q1, Q2 = f"{WORKBOOK}:q1", f"{WORKBOOK}:q2"

@@ -1,4 +1,4 @@
-"""Tests for course_lib.hyperlocal: references are computed here with plain pandas/numpy loops."""
+"""Tests for course_lib.chapters.hyperlocal: references are computed here with plain pandas/numpy loops."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.datasets import load_case
-from course_lib.geo import within_radius
-from course_lib.hyperlocal import (
+from course_lib.market.datasets import load_case
+from course_lib.analysis.geo import within_radius
+from course_lib.chapters.hyperlocal import (
     SEGMENT_ORDER,
     building_response,
     building_segments,

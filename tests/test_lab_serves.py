@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from course_lib.launch import START_NOTEBOOK, lab_command
+from course_lib.instructor.launch import START_NOTEBOOK, lab_command
 from tests.lab_server import running_lab
 
 TOKEN = "course-test-token"

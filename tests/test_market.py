@@ -1,4 +1,4 @@
-"""Tests for course_lib.market: the latent-segment market generator."""
+"""Tests for course_lib.market.synthetic: the latent-segment market generator."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
-from course_lib.market import (
+from course_lib.market.synthetic import (
     CATEGORIES,
     EVENTS_END,
     EVENTS_START,

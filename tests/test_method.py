@@ -1,4 +1,4 @@
-"""Tests for course_lib.method (the step-by-step method and its test-and-learn helpers)."""
+"""Tests for course_lib.chapters.method (the step-by-step method and its test-and-learn helpers)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.experiments import assign_groups, two_proportion_ztest
-from course_lib.market import generate_market
-from course_lib.method import MethodPlan, learning_log, load_method, load_plan, rollout, segment_tests
-from course_lib.segmentation import assign_segments
-from course_lib.simulate import simulate
+from course_lib.analysis.experiments import assign_groups, two_proportion_ztest
+from course_lib.market.synthetic import generate_market
+from course_lib.chapters.method import MethodPlan, learning_log, load_method, load_plan, rollout, segment_tests
+from course_lib.analysis.segmentation import assign_segments
+from course_lib.market.simulator import simulate
 
 
 def test_method_has_ten_ordered_steps() -> None:
@@ -22,7 +22,7 @@ def test_method_has_ten_ordered_steps() -> None:
 
 
 def test_plan_is_consistent_with_the_simulator() -> None:
-    from course_lib.simulate import channels, creatives
+    from course_lib.market.simulator import channels, creatives
 
     plan = load_plan()
     assert isinstance(plan, MethodPlan)

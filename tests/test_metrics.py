@@ -1,4 +1,4 @@
-"""Tests for course_lib.metrics."""
+"""Tests for course_lib.analysis.metrics."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.metrics import (
+from course_lib.analysis.metrics import (
     METRIC_NOTES,
     campaign_report,
     conversion_rate,
@@ -232,7 +232,7 @@ def test_money_metrics_are_non_negative_and_consistent(spend: float, revenue: fl
 
 
 def test_reach_rate_is_reach_over_audience():
-    from course_lib.metrics import reach_rate
+    from course_lib.analysis.metrics import reach_rate
 
     assert reach_rate(25, 100) == 0.25
     got = reach_rate([4578, 0, 5], [6370, 0, 4])

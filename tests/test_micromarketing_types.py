@@ -1,4 +1,4 @@
-"""Tests of course_lib.micromarketing_types."""
+"""Tests of course_lib.chapters.micromarketing_types."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib import micromarketing_types as mt
-from course_lib.datasets import load_case, load_customers, load_transactions
-from course_lib.geo import haversine_km
-from course_lib.targeting import stores
+from course_lib.chapters import micromarketing_types as mt
+from course_lib.market.datasets import load_case, load_customers, load_transactions
+from course_lib.analysis.geo import haversine_km
+from course_lib.chapters.targeting import stores
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +158,7 @@ def test_loyalty_and_recovery_follow_their_definitions(data):
 
 
 def test_rfm_with_integer_codes_equals_the_plain_table(data):
-    from course_lib.rfm import rfm_table
+    from course_lib.analysis.rfm import rfm_table
 
     plain = rfm_table(load_transactions())
     pd.testing.assert_frame_equal(data.rfm, plain)

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from course_lib import mock_exam
-from course_lib.mock_exam import EXCLUDED_BY_DEFAULT, FILES, allocate_by_topic, build_mock_exam, main
-from course_lib.quiz import grade_answer, load_bank
+from course_lib.instructor import mock_exam
+from course_lib.instructor.mock_exam import EXCLUDED_BY_DEFAULT, FILES, allocate_by_topic, build_mock_exam, main
+from course_lib.learning.quiz import grade_answer, load_bank
 
 
 def _run(tmp_path, name, *args):
@@ -125,7 +125,7 @@ def test_questions_tied_to_a_notebook_never_reach_a_paper():
 
 
 def test_standalone_must_be_a_boolean(tmp_path):
-    from course_lib.quiz import validate_bank
+    from course_lib.learning.quiz import validate_bank
 
     (tmp_path / "x.yaml").write_text(
         "questions:\n  - id: x-01\n    type: true_false\n    topic: rfm\n    difficulty: easy\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib.paths import EXERCISES_DIR, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR
+from course_lib.base.paths import EXERCISES_DIR, NOTEBOOKS_DIR, REPO_ROOT, SOLUTIONS_DIR
 
 MAX_CELL_LINES = 25
 NAME_RE = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb$")

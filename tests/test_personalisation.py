@@ -1,4 +1,4 @@
-"""Tests for course_lib.personalisation: assets, assembly, creative comparison and ad fatigue."""
+"""Tests for course_lib.chapters.personalisation: assets, assembly, creative comparison and ad fatigue."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.market import SEGMENT_NAMES, generate_market
-from course_lib.personalisation import (
+from course_lib.market.synthetic import SEGMENT_NAMES, generate_market
+from course_lib.chapters.personalisation import (
     SLOTS,
     AssembledCreative,
     asset_table,
@@ -26,7 +26,7 @@ from course_lib.personalisation import (
     response_multiplier,
     value_propositions,
 )
-from course_lib.simulate import creatives, simulate
+from course_lib.market.simulator import creatives, simulate
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_content_file_is_complete():
 
 
 def _write(tmp_path, mutate):
-    from course_lib.personalisation import PERSONALISATION_PATH
+    from course_lib.chapters.personalisation import PERSONALISATION_PATH
 
     raw = yaml.safe_load(PERSONALISATION_PATH.read_text(encoding="utf-8"))
     mutate(raw)
@@ -149,7 +149,7 @@ def test_match_matrix_shape_and_diagonal(market):
 
 
 def test_matched_beats_generic_on_the_committed_market():
-    from course_lib.datasets import load_customers
+    from course_lib.market.datasets import load_customers
 
     t = compare_creatives(load_customers(), "interest_fitness", [assemble("fitness"), assemble("generic")],
                           "social_ads", 3000, seeds=10)
@@ -195,7 +195,7 @@ def test_frequency_curve_shows_fatigue(market):
 
 
 def test_explore_frequency_recomputes_only_when_fatigue_moves(monkeypatch, market):
-    import course_lib.personalisation as mod
+    import course_lib.chapters.personalisation as mod
 
     calls = []
     real = mod.frequency_curve
@@ -228,7 +228,7 @@ def test_explore_frequency_recomputes_only_when_fatigue_moves(monkeypatch, marke
 
 
 def test_explore_creative_reassembles_on_change(monkeypatch, market):
-    import course_lib.personalisation as mod
+    import course_lib.chapters.personalisation as mod
 
     seen = []
     real = mod.compare_creatives

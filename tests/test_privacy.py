@@ -1,4 +1,4 @@
-"""Tests for course_lib.privacy (law table, minimisation, fairness, retention, plan check)."""
+"""Tests for course_lib.analysis.privacy (law table, minimisation, fairness, retention, plan check)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib.privacy import (
+from course_lib.analysis.privacy import (
     apply_retention,
     check_plan,
     disparity_ratio,
@@ -183,7 +183,7 @@ def test_check_plan(people):
 
 
 def test_check_plans_is_check_plan_line_by_line(people):
-    from course_lib.privacy import check_plans
+    from course_lib.analysis.privacy import check_plans
 
     plan = pd.DataFrame([{"segment": "women", "rule": "gender == 'female'", "channel": "email"},
                          {"segment": "everyone", "rule": None, "channel": "app_push"}])
@@ -200,8 +200,8 @@ def test_check_plans_is_check_plan_line_by_line(people):
 def test_plan_options_and_builder(people, capsys):
     options = load_plan_options()
     assert {"name", "rule", "note"} <= set(options.columns) and options["name"].is_unique
-    from course_lib.datasets import load_customers
-    from course_lib.segmentation import rule_mask
+    from course_lib.market.datasets import load_customers
+    from course_lib.analysis.segmentation import rule_mask
 
     customers = load_customers()
     for rule in options["rule"]:

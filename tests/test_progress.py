@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from course_lib import progress
-from course_lib.progress import (
+from course_lib.learning import progress
+from course_lib.learning.progress import (
     PROGRESS_ENV,
     ProgressWarning,
     atomic_write_text,
@@ -205,7 +205,7 @@ def test_atomic_write_gives_normal_permissions_and_keeps_existing_ones(tmp_path)
     import os
     import stat
 
-    from course_lib.progress import atomic_write_text
+    from course_lib.learning.progress import atomic_write_text
 
     old = os.umask(0o022)
     try:

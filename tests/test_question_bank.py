@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from course_lib.flashcards import load_deck, validate_decks
-from course_lib.quiz import DIFFICULTIES, QUESTIONS_DIR, QuestionBankError, grade_answer, load_bank, validate_bank
+from course_lib.learning.flashcards import load_deck, validate_decks
+from course_lib.learning.quiz import DIFFICULTIES, QUESTIONS_DIR, QuestionBankError, grade_answer, load_bank, validate_bank
 
 
 def _bank_or_empty():
@@ -87,7 +87,7 @@ def test_flashcards_cover_the_basics():
 
 def test_bank_size_and_topic_balance():
     """Issue 9: at least 150 questions, every topic of topics.yaml with at least 5 (mock exams draw evenly)."""
-    from course_lib.quiz import load_topics
+    from course_lib.learning.quiz import load_topics
 
     bank = load_bank()
     assert len(bank) >= 150, f"the bank has {len(bank)} questions; the course promises at least 150"
@@ -99,7 +99,7 @@ def test_bank_size_and_topic_balance():
 
 def test_every_chapter_has_its_self_check():
     """Every chapter and case notebook (not the revision drill, which draws from all) has at least 5 questions."""
-    from course_lib.paths import NOTEBOOKS_DIR
+    from course_lib.base.paths import NOTEBOOKS_DIR
 
     counts = collections.Counter(q.notebook for q in load_bank())
     stems = [p.stem for p in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")) if "revision" not in p.stem]
@@ -109,7 +109,7 @@ def test_every_chapter_has_its_self_check():
 
 def test_flashcards_cover_every_topic():
     """Issue 9: at least 60 cards, and every marketing topic has cards of its own."""
-    from course_lib.quiz import load_topics
+    from course_lib.learning.quiz import load_topics
 
     cards = load_deck()
     assert len(cards) >= 60

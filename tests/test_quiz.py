@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from course_lib import quiz
-from course_lib.progress import PROGRESS_ENV, load_progress
-from course_lib.quiz import (
+from course_lib.learning import quiz
+from course_lib.learning.progress import PROGRESS_ENV, load_progress
+from course_lib.learning.quiz import (
     QuestionBankError,
     answer,
     get_question,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib.paths import NOTEBOOKS_DIR, REPO_ROOT
+from course_lib.base.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 README = REPO_ROOT / "README.md"
 MAP_RE = re.compile(r"<!-- course-map:start -->(.*?)<!-- course-map:end -->", re.S)

@@ -7,9 +7,9 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from course_lib.progress import record_result
-from course_lib.quiz import load_bank
-from course_lib.revision import EXCLUDED, allocate, drill, drill_questions, topic_weights
+from course_lib.learning.progress import record_result
+from course_lib.learning.quiz import load_bank
+from course_lib.learning.revision import EXCLUDED, allocate, drill, drill_questions, topic_weights
 
 
 @pytest.fixture
@@ -101,8 +101,8 @@ def test_drill_widget_has_the_questions(progress):
 
 import yaml  # noqa: E402
 
-from course_lib.quiz import load_topics  # noqa: E402
-from course_lib.revision import (  # noqa: E402
+from course_lib.learning.quiz import load_topics  # noqa: E402
+from course_lib.learning.revision import (  # noqa: E402
     REVISION_PATH,
     ExamPractice,
     RevisionError,
@@ -248,7 +248,7 @@ def test_exam_practice_needs_the_values():
 
 
 def test_plain_text_reflows_paragraphs_and_items():
-    from course_lib.revision import _wrap_text
+    from course_lib.learning.revision import _wrap_text
 
     text = "A paragraph\nover two lines.\n\n1. first\n   step\n2. second\n- bullet " + "word " * 30
     out = _wrap_text(text, width=40)

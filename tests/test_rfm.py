@@ -1,4 +1,4 @@
-"""Tests for course_lib.rfm, checked against independent references.
+"""Tests for course_lib.analysis.rfm, checked against independent references.
 
 * the ``lifetimes`` convention against fixtures produced by the real
   lifetimes 0.11.3 on the real CDNOW data (tools/make_lifetimes_reference.py);
@@ -20,8 +20,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.paths import DATA_DIR
-from course_lib.rfm import (
+from course_lib.base.paths import DATA_DIR
+from course_lib.analysis.rfm import (
     SEGMENT_RULES,
     SegmentRule,
     lapsed_customers,
@@ -54,7 +54,7 @@ def _raw_rows() -> list[tuple[int, dt.date, Decimal]]:
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
     try:
-        from course_lib.datasets import load_cdnow  # noqa: PLC0415
+        from course_lib.market.datasets import load_cdnow  # noqa: PLC0415
     except ImportError:
         load_cdnow = None
     if load_cdnow is not None:

@@ -11,8 +11,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.rfm import SEGMENT_RULES, rfm_segments, rfm_table  # noqa: E402
-from course_lib.rfm_selections import (  # noqa: E402
+from course_lib.analysis.rfm import SEGMENT_RULES, rfm_segments, rfm_table  # noqa: E402
+from course_lib.chapters.rfm_selections import (  # noqa: E402
     SELECTION_ORDER,
     assign_selections,
     campaign_selections,
@@ -129,7 +129,7 @@ def test_an_empty_selection_is_kept_with_zero(rfm):
 
 
 def test_selections_on_real_cdnow_data():
-    from course_lib.datasets import load_cdnow
+    from course_lib.market.datasets import load_cdnow
 
     cd = load_cdnow()
     rfm = rfm_table(cd)
@@ -225,7 +225,7 @@ def test_month_ends_stop_at_the_last_purchase():
 
 
 def test_the_explorer_recomputes_when_a_slider_moves(monkeypatch):
-    import course_lib.rfm_selections as mod
+    import course_lib.chapters.rfm_selections as mod
 
     tx = pd.DataFrame(
         {"customer_id": ["a", "a", "a", "b", "b", "c"],

@@ -1,4 +1,4 @@
-"""Tests for course_lib.segmentation."""
+"""Tests for course_lib.analysis.segmentation."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.segmentation import (  # noqa: E402
+from course_lib.analysis.segmentation import (  # noqa: E402
     Level,
     assign_segments,
     narrow_market,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.paths import REPO_ROOT
+from course_lib.base.paths import REPO_ROOT
 
 spec = importlib.util.spec_from_file_location("setup_venv", REPO_ROOT / "tools" / "setup_venv.py")
 setup_venv = importlib.util.module_from_spec(spec)

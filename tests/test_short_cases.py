@@ -1,4 +1,4 @@
-"""Tests of course_lib.short_cases: small hand-made frames with known answers, the case data, bad input."""
+"""Tests of course_lib.chapters.short_cases: small hand-made frames with known answers, the case data, bad input."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.casework import compare_creatives  # noqa: E402
-from course_lib.datasets import load_case  # noqa: E402
-from course_lib.short_cases import (  # noqa: E402
+from course_lib.chapters.casework import compare_creatives  # noqa: E402
+from course_lib.market.datasets import load_case  # noqa: E402
+from course_lib.chapters.short_cases import (  # noqa: E402
     abm_result,
     clean_b2b,
     clean_clothing_orders,

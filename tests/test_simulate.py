@@ -1,4 +1,4 @@
-"""Tests for course_lib.simulate: the campaign simulator."""
+"""Tests for course_lib.market.simulator: the campaign simulator."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib.market import SEGMENT_NAMES, generate_market
-from course_lib.simulate import Channel, Creative, SimulationResult, channels, compare, creatives, simulate
+from course_lib.market.synthetic import SEGMENT_NAMES, generate_market
+from course_lib.market.simulator import Channel, Creative, SimulationResult, channels, compare, creatives, simulate
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +185,7 @@ def test_fatigue_zero_is_the_original_behaviour(market):
 
 def test_fatigue_click_probability_matches_the_formula():
     """Independent reference: 1 - prod over showings of (1 - ctr (1 - f)^k)."""
-    from course_lib.simulate import _p_click
+    from course_lib.market.simulator import _p_click
 
     ctr = np.array([0.01, 0.2, 0.5])
     f, n = 0.3, 4

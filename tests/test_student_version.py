@@ -9,10 +9,10 @@ import json
 import nbformat
 import pytest
 
-from course_lib import paths
-from course_lib.exercises import workbook_exercises
-from course_lib.progress import PROGRESS_ENV, load_progress
-from course_lib.student_version import (
+from course_lib.base import paths
+from course_lib.learning.exercises import workbook_exercises
+from course_lib.learning.progress import PROGRESS_ENV, load_progress
+from course_lib.instructor.student_version import (
     BEGIN_SOLUTION,
     END_SOLUTION,
     MarkerError,

@@ -1,4 +1,4 @@
-"""course_lib.targeting: audiences from events and purchases, averaged simulation, funnels."""
+"""course_lib.chapters.targeting: audiences from events and purchases, averaged simulation, funnels."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib.market import generate_market
-from course_lib.simulate import simulate
-from course_lib.targeting import (
+from course_lib.market.synthetic import generate_market
+from course_lib.market.simulator import simulate
+from course_lib.chapters.targeting import (
     APPROACHES,
     add_flags,
     approaches,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib import validation as v
+from course_lib.base import validation as v
 
 
 def frame() -> pd.DataFrame:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from course_lib.paths import DATA_DIR
-from course_lib.yaml_files import SAFE_LOADER, load_yaml
+from course_lib.base.paths import DATA_DIR
+from course_lib.base.content import SAFE_LOADER, load_yaml
 
 FILES = sorted(DATA_DIR.rglob("*.yaml"))
 

@@ -3,7 +3,7 @@
 The fixtures are the output of the real ``lifetimes`` package (0.11.3),
 ``lifetimes.utils.summary_data_from_transaction_data(..., freq="D",
 monetary_value_col="amount", observation_period_end=AS_OF)``, run on the
-real CDNOW master file. ``course_lib.rfm.rfm_table(..., convention="lifetimes")``
+real CDNOW master file. ``course_lib.analysis.rfm.rfm_table(..., convention="lifetimes")``
 must reproduce them; the test never sees lifetimes itself, only these files.
 
 lifetimes does not install next to the course pins (it needs an older pandas

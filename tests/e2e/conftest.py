@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from course_lib.paths import REPO_ROOT
+from course_lib.base.paths import REPO_ROOT
 from tests.lab_server import running_lab
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from course_lib.paths import REPO_ROOT
-from course_lib.quiz import load_bank
+from course_lib.base.paths import REPO_ROOT
+from course_lib.learning.quiz import load_bank
 from tests.e2e.lab_helpers import no_error_outputs, run_all_cells, widgets_shown_as_text
 
 STEM = "13-case-coaching-centre"

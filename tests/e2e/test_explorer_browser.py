@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from course_lib.paths import NOTEBOOKS_DIR
+from course_lib.base.paths import NOTEBOOKS_DIR
 from tests.e2e.lab_helpers import no_error_outputs, run_all_cells
 
 NOTEBOOK = "notebooks/02-segmentation-levels.ipynb"

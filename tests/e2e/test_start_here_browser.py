@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from course_lib.paths import NOTEBOOKS_DIR
-from course_lib.quiz import get_question
+from course_lib.base.paths import NOTEBOOKS_DIR
+from course_lib.learning.quiz import get_question
 from tests.e2e.lab_helpers import no_error_outputs, run_all_cells, widgets_shown_as_text
 
 NOTEBOOK = "notebooks/00-start-here.ipynb"

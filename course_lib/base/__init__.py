@@ -1,0 +1,1 @@
+"""Base layer: paths, input validation and the one content loader. Imports nothing from course_lib."""

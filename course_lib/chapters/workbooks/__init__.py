@@ -1,0 +1,1 @@
+"""Per-workbook exercise modules (being replaced by declarative specs)."""

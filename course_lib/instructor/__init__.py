@@ -1,0 +1,1 @@
+"""Instructor tools: student versions, grading, exports, mock exams and the command line."""

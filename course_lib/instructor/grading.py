@@ -1,0 +1,444 @@
+"""Autograde a folder of submitted workbooks into a CSV (for instructors).
+
+Command line::
+
+    python -m course_lib grade SUBMISSIONS_DIR --out grades.csv [--timeout SECONDS] [--jobs N]
+
+``SUBMISSIONS_DIR`` holds the submitted notebooks, either side by side
+(``alice.ipynb``, ``bob.ipynb``) or one folder per student
+(``alice/00-start-here.ipynb``); every ``*.ipynb`` below it is one
+submission. For each submission the grader
+
+1. reads the notebook into memory (the file is never modified);
+2. works out which workbook it is (notebook metadata, then the exercise
+   module it imports, then the file name);
+3. runs it top to bottom in a fresh kernel, in a temporary working folder,
+   with ``MICROMARKETING_PROGRESS`` pointing to a private progress file, and
+   a time limit for the whole notebook; cells that raise do not stop the run;
+4. finally re-checks every exercise on the variables left in the kernel, so
+   a deleted ``q1.check()`` line does not lose (or fake) marks;
+5. reads each exercise's result from the private progress file.
+
+Submissions run in parallel (one worker process per core by default). A
+notebook that cannot be parsed, raises, or times out gets a note; one bad
+submission never stops the others. ``grades.csv`` has one row per
+submission: ``submission``, ``workbook``, ``status`` (ok / error / timeout /
+unparseable / unknown-workbook), one column per exercise
+(``00-start-here:q1`` = correct / incorrect / not_attempted), ``total``
+(number correct), ``max`` and ``note``. It is written atomically.
+
+Examples
+--------
+>>> from course_lib.instructor.grading import grade_directory  # doctest: +SKIP
+>>> grades = grade_directory("submissions/", timeout=60)  # doctest: +SKIP
+>>> grades[["submission", "total", "max"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import inspect
+import json
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pandas as pd
+
+from course_lib.learning.exercises import ____, module_name, workbook_exercises
+from course_lib.learning.progress import PROGRESS_ENV, atomic_write_text, load_progress, record_result
+
+__all__ = [
+    "STATUSES",
+    "find_submissions",
+    "identify_workbook",
+    "record_final_checks",
+    "grade_submission",
+    "grade_directory",
+    "write_grades",
+    "main",
+]
+
+#: Values of the ``status`` column.
+STATUSES = ("ok", "error", "timeout", "unparseable", "unknown-workbook")
+_WORKBOOK = re.compile(r"\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*")
+_IMPORT = re.compile(r"course_lib\.chapters\.workbooks\.([a-z0-9_]+)")
+
+
+def find_submissions(directory: str | os.PathLike[str]) -> list[Path]:
+    """Every ``*.ipynb`` below ``directory`` (checkpoints excluded), sorted.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "b.ipynb").write_text("{}"); (d / "a.ipynb").write_text("{}")
+    2
+    2
+    >>> [p.name for p in find_submissions(d)]
+    ['a.ipynb', 'b.ipynb']
+    """
+    if not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"directory must be a folder path, got {type(directory).__name__}.")
+    root = Path(directory)
+    if not root.is_dir():
+        raise ValueError(f"submissions folder {str(root)!r} does not exist or is not a folder.")
+    found = [p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _known(workbook: str) -> bool:
+    try:
+        workbook_exercises(workbook)
+    except ValueError:
+        return False
+    return True
+
+
+def identify_workbook(nb: Mapping[str, Any], filename: str = "") -> str | None:
+    """Which workbook a notebook is, or ``None`` if it cannot be told.
+
+    Looks at ``metadata.micromarketing.workbook``, then at the exercise
+    module imported in the code (``course_lib.chapters.workbooks.start_here`` ->
+    ``00-start-here``), then at a workbook stem in the file name.
+
+    Examples
+    --------
+    >>> identify_workbook({"metadata": {}, "cells": []}, "alice-00-start-here.ipynb")
+    '00-start-here'
+    """
+    meta = (nb.get("metadata") or {}).get("micromarketing") or {}
+    candidate = meta.get("workbook") if isinstance(meta, Mapping) else None
+    if isinstance(candidate, str) and _WORKBOOK.fullmatch(candidate) and _known(candidate):
+        return candidate
+    from course_lib.base import paths
+
+    stems = sorted(p.stem for p in paths.SOLUTIONS_DIR.glob("*.ipynb"))
+    by_module = {module_name(s): s for s in stems if _WORKBOOK.fullmatch(s)}
+    for cell in nb.get("cells") or []:
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        for match in _IMPORT.finditer(source):
+            stem = by_module.get(f"course_lib.chapters.workbooks.{match.group(1)}")
+            if stem and _known(stem):
+                return stem
+    for match in _WORKBOOK.finditer(filename):
+        if _known(match.group(0)):
+            return match.group(0)
+    return None
+
+
+def record_final_checks(workbook: str, namespace: Mapping[str, Any]) -> None:
+    """Check every exercise of ``workbook`` on ``namespace`` and save the results.
+
+    Run by the grader inside the submission's kernel after the last cell,
+    with ``globals()``; a missing variable counts as not attempted. Nothing
+    is displayed.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["MICROMARKETING_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "p.json")
+    >>> record_final_checks("00-start-here", {"best_ad": "local-radius-3km"})
+    >>> load_progress()["exercise"]["00-start-here:q2"]["status"]
+    'correct'
+    """
+    if not isinstance(namespace, Mapping):
+        raise TypeError(f"namespace must be a mapping such as globals(), got {type(namespace).__name__}.")
+    for ex in workbook_exercises(workbook):
+        feedback = ex.evaluate(namespace.get(ex.var, ____))
+        record_result("exercise", ex.key, feedback.status, topic=ex.topic or None, notebook=ex.notebook)
+
+
+def _row(
+    submission: str, workbook: str | None, status: str, note: str, results: dict[str, str], maximum: int | None = None
+) -> dict[str, Any]:
+    return {"submission": submission, "workbook": workbook or "", "status": status, "note": note,
+            "results": results, "max": len(results) if maximum is None else maximum}
+
+
+def _first_error(nb: nbformat.NotebookNode) -> str:
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "error":
+                value = str(out.get("evalue", "")).strip().replace("\n", " ")
+                if len(value) > 160:
+                    value = value[:157] + "..."
+                return f"cell {index + 1} raised {out.get('ename', 'an error')}: {value}"
+    return ""
+
+
+def _prepare(path: Path, label: str) -> dict[str, Any] | tuple[nbformat.NotebookNode, str]:
+    """Read a submission and find its workbook; a finished row when it cannot be executed."""
+    try:
+        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+        if not isinstance(nb.get("cells"), list):
+            raise ValueError("no list of cells")
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is a note, not a crash
+        if isinstance(exc, (nbformat.reader.NotJSONError, json.JSONDecodeError)):
+            reason = "not valid notebook JSON"
+        else:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+        workbook = identify_workbook({"metadata": {}, "cells": []}, path.as_posix())
+        maximum = len(workbook_exercises(workbook)) if workbook else 0
+        return _row(label, workbook, "unparseable", f"could not be read as a notebook ({reason})", {}, maximum)
+    workbook = identify_workbook(nb, path.name)
+    if workbook is None:
+        return _row(label, None, "unknown-workbook", "could not tell which workbook this is; not executed", {})
+    return nb, workbook
+
+
+async def _await(awaitable: Any) -> None:
+    await awaitable
+
+
+async def _run(client: Any, timeout: float) -> None:
+    # the kernel's own log lines (e.g. its TCP notice) would flood the instructor's terminal
+    await asyncio.wait_for(client.async_execute(stderr=subprocess.DEVNULL), timeout=timeout)
+
+
+def grade_submission(
+    path: str | os.PathLike[str],
+    *,
+    name: str | None = None,
+    timeout: float = 120,
+    kernel_name: str = "python3",
+) -> dict[str, Any]:
+    """Execute one submission and return its grading record.
+
+    Parameters
+    ----------
+    path : str or Path
+        The submitted notebook (read only).
+    name : str, optional
+        How the submission is named in the CSV (default: the file name).
+    timeout : float
+        Seconds allowed for the whole notebook.
+    kernel_name : str
+        Jupyter kernel to run it in.
+
+    Returns
+    -------
+    dict
+        ``submission``, ``workbook``, ``status``, ``note`` and ``results``
+        (exercise key -> correct / incorrect / not_attempted). Never raises
+        because of the submission's content.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    path = Path(path)
+    label = name or path.name
+    prepared = _prepare(path, label)
+    if isinstance(prepared, dict):
+        return prepared
+    nb, workbook = prepared
+    exercises = workbook_exercises(workbook)
+    results = {ex.key: "not_attempted" for ex in exercises}
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import course_lib.instructor.grading as _mm_grading\n"
+            f"_mm_grading.record_final_checks({workbook!r}, globals())"
+        )
+    )
+    status, note = "ok", ""
+    with tempfile.TemporaryDirectory(prefix="mm-grade-") as work:
+        progress = Path(work) / "progress.json"
+        old = os.environ.get(PROGRESS_ENV)
+        os.environ[PROGRESS_ENV] = str(progress)
+        client = NotebookClient(
+            nb,
+            timeout=max(1, int(timeout) + 1),
+            kernel_name=kernel_name,
+            allow_errors=True,
+            record_timing=False,
+            store_widget_state=False,
+            shutdown_kernel="immediate",
+            resources={"metadata": {"path": work}},
+        )
+        started = time.monotonic()
+        try:
+            asyncio.run(_run(client, timeout))
+        except Exception as exc:  # noqa: BLE001 - a broken submission must not stop the batch
+            if isinstance(exc, (asyncio.TimeoutError, CellTimeoutError)) or time.monotonic() - started >= timeout:
+                # cancelling a busy kernel can surface as DeadKernelError: the clock decides
+                status, note = "timeout", f"stopped after {timeout:g} s (time limit); results so far were kept"
+            elif isinstance(exc, DeadKernelError):
+                status, note = "error", "the kernel died while running the notebook"
+            else:
+                status, note = "error", f"could not be executed ({type(exc).__name__}: {str(exc)[:160]})"
+        finally:
+            km = getattr(client, "km", None)
+            try:  # normally already done by nbclient; make sure no kernel outlives its submission
+                if km is not None and km.has_kernel:
+                    pending = km.shutdown_kernel(now=True)
+                    if inspect.isawaitable(pending):
+                        asyncio.run(_await(pending))
+            except Exception:  # noqa: BLE001 - best effort cleanup
+                pass
+            if old is None:
+                os.environ.pop(PROGRESS_ENV, None)
+            else:
+                os.environ[PROGRESS_ENV] = old
+        if status == "ok":
+            error = _first_error(nb)
+            if error:
+                status, note = "error", error
+        try:
+            saved = load_progress(progress)["exercise"] if progress.exists() else {}
+        except Exception:  # noqa: BLE001
+            saved = {}
+    for key in results:
+        if key in saved:
+            results[key] = saved[key]["status"]
+    return _row(label, workbook, status, note, results)
+
+
+def _worker(path: str, name: str, timeout: float, kernel_name: str) -> dict[str, Any]:
+    return grade_submission(path, name=name, timeout=timeout, kernel_name=kernel_name)
+
+
+def grade_directory(
+    directory: str | os.PathLike[str],
+    *,
+    timeout: float = 120,
+    jobs: int | None = None,
+    kernel_name: str = "python3",
+) -> pd.DataFrame:
+    """Grade every submission below ``directory`` and return the grades table.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Folder of submitted notebooks.
+    timeout : float
+        Seconds allowed per notebook (> 0).
+    jobs : int, optional
+        Submissions graded at the same time (default: number of CPU cores).
+    kernel_name : str
+        Jupyter kernel to use.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per submission, sorted by submission: ``submission``,
+        ``workbook``, ``status``, one column per exercise, ``total``, ``max``,
+        ``note``.
+
+    Examples
+    --------
+    >>> grade_directory("submissions/", timeout=60, jobs=2)  # doctest: +SKIP
+    """
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number >= 1, got {jobs!r}.")
+    root = Path(directory)
+    submissions = find_submissions(root)
+    names = [p.relative_to(root).as_posix() for p in submissions]
+    rows: list[dict[str, Any]] = []
+    runnable: list[tuple[Path, str]] = []
+    for path, name in zip(submissions, names, strict=True):
+        prepared = _prepare(path, name)  # unreadable / unknown ones need no kernel
+        if isinstance(prepared, dict):
+            rows.append(prepared)
+        else:
+            runnable.append((path, name))
+    if runnable:
+        context = multiprocessing.get_context("spawn")  # no fork of a parent that may hold threads
+        with ProcessPoolExecutor(max_workers=min(jobs, len(runnable)), mp_context=context) as pool:
+            futures = [pool.submit(_worker, str(p), n, float(timeout), kernel_name) for p, n in runnable]
+            for future, (_, name) in zip(futures, runnable, strict=True):
+                try:
+                    rows.append(future.result())
+                except Exception as exc:  # noqa: BLE001 - e.g. a worker killed by the OS
+                    rows.append(_row(name, None, "error", f"grader failed ({type(exc).__name__}: {exc})", {}))
+    return _table(rows)
+
+
+def _table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    keys: list[str] = []
+    for row in rows:
+        for key in row["results"]:
+            if key not in keys:
+                keys.append(key)
+    records = []
+    for row in rows:
+        record = {"submission": row["submission"], "workbook": row["workbook"], "status": row["status"]}
+        for key in keys:
+            record[key] = row["results"].get(key, "")
+        record["total"] = sum(v == "correct" for v in row["results"].values())
+        record["max"] = row["max"]
+        record["note"] = row["note"]
+        records.append(record)
+    columns = ["submission", "workbook", "status", *keys, "total", "max", "note"]
+    table = pd.DataFrame(records, columns=columns)
+    table["total"] = table["total"].astype("int64")
+    table["max"] = table["max"].astype("int64")
+    return table.sort_values("submission", kind="stable").reset_index(drop=True)
+
+
+def write_grades(grades: pd.DataFrame, out: str | os.PathLike[str]) -> Path:
+    """Write the grades table as CSV, atomically; return the path.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> f = write_grades(pd.DataFrame({"submission": ["a.ipynb"], "total": [2]}),
+    ...                  pathlib.Path(tempfile.mkdtemp()) / "grades.csv")
+    >>> f.read_text().splitlines()[0]
+    'submission,total'
+    """
+    if not isinstance(grades, pd.DataFrame):
+        raise TypeError(f"grades must be a DataFrame, got {type(grades).__name__}.")
+    if not isinstance(out, (str, os.PathLike)):
+        raise TypeError(f"out must be a file path, got {type(out).__name__}.")
+    target = Path(out)
+    atomic_write_text(target, grades.to_csv(index=False, lineterminator="\n"))
+    return target
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m course_lib grade SUBMISSIONS_DIR --out grades.csv [--timeout S] [--jobs N]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m course_lib grade",
+        description="Execute every submitted workbook in a fresh kernel and write one row of grades per submission.",
+    )
+    parser.add_argument("submissions", help="folder holding the submitted .ipynb files (searched recursively)")
+    parser.add_argument("--out", default="grades.csv", help="CSV file to write (default: grades.csv)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per notebook (default: 120)")
+    parser.add_argument("--jobs", type=int, default=None, help="notebooks graded in parallel (default: CPU cores)")
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    started = time.monotonic()
+    try:
+        grades = grade_directory(args.submissions, timeout=args.timeout, jobs=args.jobs)
+        out = write_grades(grades, args.out)
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    elapsed = time.monotonic() - started
+    counts = grades["status"].value_counts().to_dict()
+    summary = ", ".join(f"{counts[s]} {s}" for s in STATUSES if s in counts) or "no submissions"
+    print(f"graded {len(grades)} submission(s) in {elapsed:.1f} s ({summary}); wrote {out}")
+    for row in grades.itertuples(index=False):
+        if row.note:
+            print(f"  {row.submission}: {row.note}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

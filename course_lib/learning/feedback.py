@@ -1,0 +1,140 @@
+"""Feedback shown to a student: one small object for quizzes, flashcards and exercises.
+
+A :class:`Feedback` has a status (``correct``, ``incorrect``,
+``not_attempted``, ``hint``, ``solution`` or ``info``), a message and
+optional code. It prints as deterministic plain text and renders as HTML
+with stable CSS classes, so committed notebook outputs stay identical run to
+run. :data:`____` is the blank a student replaces with an answer.
+
+Examples
+--------
+>>> Feedback("hint", "Divide clicks by impressions.")
+Hint: Divide clicks by impressions.
+>>> bool(____)
+False
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["____", "Placeholder", "Feedback", "show"]
+
+
+class Placeholder:
+    """The blank ``____`` that stands for "write your answer here".
+
+    There is exactly one instance, :data:`____`. Checks recognise it and
+    answer "not attempted yet" instead of "incorrect".
+    """
+
+    _instance: Placeholder | None = None
+
+    def __new__(cls) -> Placeholder:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "____"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> str:
+        return "____"
+
+
+#: The placeholder students replace with their answer.
+____ = Placeholder()
+
+_TITLES = {
+    "correct": "Correct",
+    "incorrect": "Incorrect",
+    "not_attempted": "Not attempted yet",
+    "hint": "Hint",
+    "solution": "Solution",
+    "info": "Note",
+}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A piece of feedback shown in the notebook (plain text and HTML).
+
+    Attributes
+    ----------
+    status : str
+        ``correct``, ``incorrect``, ``not_attempted`` (checks), or ``hint`` /
+        ``solution`` / ``info``.
+    message : str
+        The explanation, in plain text (code names between backticks).
+    code : str, optional
+        Code to show below the message (used by solutions).
+    """
+
+    status: str
+    message: str
+    code: str = ""
+
+    @property
+    def title(self) -> str:
+        """The first word(s) shown: "Correct", "Incorrect", "Not attempted yet", ..."""
+        return _TITLES.get(self.status, self.status.replace("_", " ").capitalize())
+
+    @property
+    def text(self) -> str:
+        """The feedback as plain text (identical on every run)."""
+        out = f"{self.title}: {self.message}" if self.message else f"{self.title}:"
+        if self.code:
+            out += "\n" + textwrap.indent(self.code.rstrip("\n"), "    ")
+        return out
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        """HTML with stable CSS classes (``mm-feedback`` + ``mm-<status>``) for browser tests."""
+        status = self.status.replace("_", "-")
+        body = f"<b>{html.escape(self.title)}:</b> {code_spans(self.message)}"
+        if self.code:
+            body += f'<pre class="mm-code"><code>{html.escape(self.code.rstrip(chr(10)))}</code></pre>'
+        return f'<div class="mm-feedback mm-{status}">{body}</div>'
+
+
+def code_spans(text: str) -> str:
+    """Escape ``text`` for HTML and turn `backticks` into <code> elements.
+
+    Examples
+    --------
+    >>> code_spans("use `len(x)` & go")
+    'use <code>len(x)</code> &amp; go'
+    """
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
+def show(obj: Any) -> None:
+    """Display ``obj`` in a notebook, or print its text in a terminal.
+
+    Examples
+    --------
+    >>> show(Feedback("hint", "Divide clicks by impressions."))
+    Hint: Divide clicks by impressions.
+    """
+    shell = None
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython is always installed with the course
+        pass
+    if shell is not None:
+        from IPython.display import display
+
+        display(obj)
+    else:
+        print(getattr(obj, "text", obj))

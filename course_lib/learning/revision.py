@@ -1,0 +1,828 @@
+"""Exam revision: notes, comparison tables, model answers and a drill weighted towards weak topics.
+
+Revision content is data: ``data/content/revision.yaml`` holds short notes per
+topic, revision comparison tables and the test-and-learn loop;
+``data/content/exam_questions.yaml`` holds exam-style questions at 2, 5 and
+10 marks with model answers and marking schemes. This module reads them:
+
+* :func:`load_notes` / :func:`notes_markdown` -- exam-ready bullet points per topic;
+* :func:`comparison_names` / :func:`load_revision_comparison` -- mass vs micro,
+  micro vs macro (from ``revision.yaml``) and the chapter-01 tables (micro vs
+  niche) through :func:`course_lib.learning.tables.load_comparison`;
+* :func:`learning_loop` -- the test-and-learn loop as a table;
+* :func:`load_exam_questions`, :func:`exam_questions_frame`, :func:`render_answer`,
+  :func:`exam_text` and :func:`exam_practice` -- the exam questions, their model
+  answers with numbers filled in from values the notebook computes, and a
+  widget that hides each model answer until asked.
+
+The drill reads the student's progress file (every quiz answer, exercise
+check and flashcard mark is saved there, see :mod:`course_lib.learning.progress`) and
+scores each topic. A topic's weight is ``base + boost * (1 - score)``: a topic
+answered perfectly keeps the base weight, a topic answered all wrong gets
+``base + boost``, and a topic never tried sits halfway, so the drill spends
+most of its questions where the student is weakest without ignoring the rest.
+Inside a topic, questions the student has not yet answered correctly come first.
+
+In a notebook::
+
+    from course_lib.learning.revision import topic_weights, drill
+    topic_weights()            # the table behind the drill
+    drill(12, seed=1)          # the quiz widget (text without a frontend)
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from course_lib.learning.progress import record_result
+>>> f = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+>>> record_result("quiz", "rfm-01", "incorrect", topic="rfm", path=f)
+>>> w = topic_weights(f)
+>>> w.loc[w["topic"] == "rfm", "weight"].item() > w.loc[w["topic"] == "basics", "weight"].item()
+True
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import math
+import os
+import random
+import re
+import string
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from course_lib.learning import tables as content
+from course_lib.base import paths
+from course_lib.learning.progress import results_frame
+from course_lib.learning.quiz import Question, QuizWidget, load_bank, load_topics
+
+try:
+    import ipywidgets as widgets
+except ImportError:  # pragma: no cover
+    widgets = None  # type: ignore[assignment]
+
+__all__ = [
+    "REVISION_PATH",
+    "EXAM_QUESTIONS_PATH",
+    "MARK_LEVELS",
+    "TEN_MARK_STRUCTURE",
+    "RevisionError",
+    "ExamQuestion",
+    "load_notes",
+    "notes_markdown",
+    "comparison_names",
+    "load_revision_comparison",
+    "learning_loop",
+    "load_exam_questions",
+    "exam_questions_frame",
+    "render_answer",
+    "exam_text",
+    "exam_practice",
+    "ExamPractice",
+    "topic_weights",
+    "allocate",
+    "drill_questions",
+    "drill",
+]
+
+#: Notes, revision comparison tables and the test-and-learn loop.
+REVISION_PATH: Path = paths.DATA_DIR / "content" / "revision.yaml"
+#: Exam-style questions with model answers and marking schemes.
+EXAM_QUESTIONS_PATH: Path = paths.DATA_DIR / "content" / "exam_questions.yaml"
+#: The mark levels of the exam questions.
+MARK_LEVELS: tuple[int, ...] = (2, 5, 10)
+#: The labels a 10-mark model answer is structured under, in this order.
+TEN_MARK_STRUCTURE: tuple[str, ...] = ("Definition", "Framework", "Example", "Evaluation", "Conclusion")
+
+#: Topics the drill leaves out: questions about using the course, not about marketing.
+EXCLUDED: tuple[str, ...] = ("how-the-course-works",)
+
+
+def _positive(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+    return float(value)
+
+
+def topic_weights(
+    progress_path: str | os.PathLike[str] | None = None,
+    *,
+    bank: Sequence[Question] | None = None,
+    base: float = 1.0,
+    boost: float = 3.0,
+) -> pd.DataFrame:
+    """Score every topic from the progress file and weight it for the drill.
+
+    Parameters
+    ----------
+    progress_path : path-like, optional
+        The progress file (default: the student's, see :func:`course_lib.learning.progress.progress_path`).
+    bank : sequence of Question, optional
+        The questions (default: the whole bank); fixes the list of topics.
+    base, boost : float
+        Weight of a perfect topic, and the extra weight of a topic answered all wrong.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per topic: ``topic``, ``questions`` (in the bank), ``attempted``,
+        ``correct``, ``score`` (correct / attempted, NaN when nothing was tried),
+        ``weight``; weakest (heaviest) first, then by topic name.
+    """
+    base, boost = _positive("base", base), _positive("boost", boost)
+    if base == 0 and boost == 0:
+        raise ValueError("base and boost cannot both be 0: every topic would have weight 0.")
+    questions = [q for q in (load_bank() if bank is None else bank) if q.topic not in EXCLUDED]
+    if not questions:
+        raise ValueError("the question bank has no questions to drill.")
+    counts = pd.Series([q.topic for q in questions]).value_counts()
+    results = results_frame(progress_path)
+    results = results[results["topic"].isin(counts.index)]
+    by_topic = results.groupby("topic")["success"].agg(attempted="size", correct="sum")
+    table = pd.DataFrame({"topic": counts.index, "questions": counts.to_numpy()})
+    table = table.merge(by_topic, left_on="topic", right_index=True, how="left")
+    table[["attempted", "correct"]] = table[["attempted", "correct"]].fillna(0).astype("int64")
+    table["score"] = (table["correct"] / table["attempted"]).where(table["attempted"] > 0)
+    table["weight"] = base + boost * (1 - table["score"].fillna(0.5))
+    table = table.sort_values(["weight", "topic"], ascending=[False, True], kind="mergesort")
+    return table.reset_index(drop=True)
+
+
+def allocate(n_questions: int, weights: pd.DataFrame) -> dict[str, int]:
+    """Split ``n_questions`` over topics in proportion to ``weights["weight"]``.
+
+    Largest remainders get the leftover questions (ties: heavier topic, then
+    name); no topic gets more than its ``questions``.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"topic": ["a", "b"], "questions": [10, 10], "weight": [3.0, 1.0]})
+    >>> allocate(8, w)
+    {'a': 6, 'b': 2}
+    """
+    if isinstance(n_questions, bool) or not isinstance(n_questions, int) or n_questions < 1:
+        raise ValueError(f"n_questions must be a whole number >= 1, got {n_questions!r}.")
+    cap = dict(zip(weights["topic"], weights["questions"].astype(int)))
+    weight = dict(zip(weights["topic"], weights["weight"].astype(float)))
+    if n_questions > sum(cap.values()):
+        raise ValueError(f"n_questions is {n_questions}, but the bank only has {sum(cap.values())} question(s).")
+    counts = {t: 0 for t in cap}
+    left = n_questions
+    while left:
+        open_topics = [t for t in counts if counts[t] < cap[t] and weight[t] > 0] or [
+            t for t in counts if counts[t] < cap[t]
+        ]
+        total = sum(weight[t] for t in open_topics) or len(open_topics)
+        shares = {t: left * (weight[t] / total if total else 1 / len(open_topics)) for t in open_topics}
+        given = 0
+        for t in open_topics:
+            k = min(int(shares[t]), cap[t] - counts[t])
+            counts[t] += k
+            given += k
+        if given == 0:  # hand out one at a time by largest remainder
+            t = min(open_topics, key=lambda t: (-(shares[t] - int(shares[t])), -weight[t], t))
+            counts[t] += 1
+            given = 1
+        left -= given
+    return {t: c for t, c in counts.items() if c}
+
+
+def drill_questions(
+    n_questions: int = 10,
+    *,
+    seed: int = 0,
+    progress_path: str | os.PathLike[str] | None = None,
+    bank: Sequence[Question] | None = None,
+) -> list[Question]:
+    """Pick ``n_questions`` distinct questions, weighted towards weak topics.
+
+    Inside a topic, questions not yet answered correctly come before those
+    already answered correctly; ties are broken by ``seed``. The result is
+    shuffled with ``seed`` so topics are mixed.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}.")
+    questions = [q for q in (load_bank() if bank is None else bank) if q.topic not in EXCLUDED]
+    weights = topic_weights(progress_path, bank=questions)
+    counts = allocate(n_questions, weights)
+    results = results_frame(progress_path)
+    solved = set(results.loc[(results["kind"] == "quiz") & results["success"], "item"])
+    rng = random.Random(f"drill:{seed}")
+    picked: list[Question] = []
+    for topic, k in counts.items():
+        pool = [q for q in questions if q.topic == topic]
+        rng.shuffle(pool)
+        pool.sort(key=lambda q: q.id in solved)  # stable: unsolved first, shuffled within each group
+        picked += pool[:k]
+    rng.shuffle(picked)
+    return picked
+
+
+def drill(
+    n_questions: int = 10,
+    *,
+    seed: int = 0,
+    progress_path: str | os.PathLike[str] | None = None,
+) -> QuizWidget:
+    """The revision drill as a quiz widget (answers are saved like any quiz).
+
+    Examples
+    --------
+    >>> quiz = drill(5, seed=3)
+    >>> len(quiz.questions)
+    5
+    """
+    questions = drill_questions(n_questions, seed=seed, progress_path=progress_path)
+    return QuizWidget(questions, seed=seed, title="Revision drill: weakest topics first")
+
+
+# --------------------------------------------------------------------------- revision content
+
+
+class RevisionError(ValueError):
+    """A revision content file is missing or malformed; the message names the file and the entry."""
+
+
+#: Parsed content files, keyed by path and reused while the file is unchanged (size and mtime).
+_CACHE: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(path: str | os.PathLike[str] | None, default: Path, what: str) -> tuple[dict[str, Any], str]:
+    if path is None:
+        path = default
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}.")
+    path = Path(path)
+    try:
+        stat = path.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        cached = _CACHE.get(path)
+        if cached is not None and cached[0] == stamp:
+            return copy.deepcopy(cached[1]), path.name
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # CSafeLoader when libyaml is there
+    except FileNotFoundError:
+        raise RevisionError(f"the {what} file {path} does not exist.") from None
+    except yaml.YAMLError as exc:
+        raise RevisionError(f"{path.name} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise RevisionError(f"{path.name} must hold a mapping at the top level, got {type(data).__name__}.")
+    _CACHE[path] = (stamp, data)
+    return copy.deepcopy(data), path.name
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_topic(topic: str | None, topics: Mapping[str, str]) -> None:
+    if topic is None:
+        return
+    if not isinstance(topic, str):
+        raise TypeError(f"topic must be a str such as 'rfm', got {type(topic).__name__}.")
+    if topic not in topics:
+        raise ValueError(f"topic {topic!r} is not one of {', '.join(map(repr, topics))}.")
+
+
+def load_notes(topic: str | Sequence[str] | None = None, *, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The short revision notes: exam-ready bullet points per topic.
+
+    Parameters
+    ----------
+    topic : str or list of str, optional
+        Keep one topic, or several in the order given (keys of ``data/questions/topics.yaml``).
+    path : path-like, optional
+        Another revision file (default ``data/content/revision.yaml``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bullet point, topics in the order of ``topics.yaml``:
+        ``topic``, ``description`` (from ``topics.yaml``), ``chapters``
+        (e.g. ``"13, 14"``), ``sources`` (citations, ``""`` when none) and ``point``.
+
+    Raises
+    ------
+    RevisionError
+        The file is malformed or names a topic that ``topics.yaml`` does not have.
+
+    Examples
+    --------
+    >>> notes = load_notes("rfm")
+    >>> notes["topic"].unique().tolist()
+    ['rfm']
+    >>> len(notes) >= 3
+    True
+    """
+    data, name = _read_yaml(path, REVISION_PATH, "revision")
+    topics = load_topics()
+    wanted = [topic] if isinstance(topic, str) or topic is None else topic
+    if not isinstance(wanted, Sequence) or (topic is not None and not wanted):
+        raise TypeError(f"topic must be a topic name or a non-empty list of them, got {topic!r}.")
+    for t in wanted:
+        _check_topic(t, topics)
+    notes = data.get("notes")
+    if not isinstance(notes, dict) or not notes:
+        raise RevisionError(f"{name} must have a mapping 'notes' (topic: chapters, sources, points).")
+    citations = _citations()
+    rows = []
+    for key in [t for t in topics if t in notes] + [t for t in notes if t not in topics]:
+        entry = notes[key]
+        where = f"{name}: notes for {key!r}"
+        if key not in topics:
+            raise RevisionError(f"{where}: {key!r} is not a topic of topics.yaml.")
+        if not isinstance(entry, dict) or set(entry) != {"chapters", "sources", "points"}:
+            raise RevisionError(f"{where} must have exactly chapters, sources and points.")
+        points, chapters, sources = entry["points"], entry["chapters"], entry["sources"]
+        if not isinstance(points, list) or not points or not all(_text(p) for p in points):
+            raise RevisionError(f"{where}: points must be a non-empty list of text.")
+        if not isinstance(chapters, list) or not all(isinstance(c, str) and re.fullmatch(r"\d{2}", c) for c in chapters):
+            raise RevisionError(f"{where}: chapters must be a list of two-digit notebook numbers such as '05'.")
+        if not isinstance(sources, list) or any(s not in citations for s in sources):
+            raise RevisionError(f"{where}: sources must be a list of keys of {', '.join(citations)}.")
+        for point in points:
+            rows.append({"topic": key, "description": topics[key], "chapters": ", ".join(chapters),
+                         "sources": "; ".join(citations[s] for s in sources), "point": point.strip()})
+    table = pd.DataFrame(rows, columns=["topic", "description", "chapters", "sources", "point"])
+    if topic is not None:
+        empty = [t for t in wanted if t not in set(table["topic"])]
+        if empty:
+            raise ValueError(f"there are no revision notes for topic(s) {', '.join(map(repr, empty))} yet.")
+        order = {t: i for i, t in enumerate(wanted)}
+        table = table[table["topic"].isin(order)]
+        table = table.sort_values("topic", key=lambda c: c.map(order), kind="mergesort").reset_index(drop=True)
+    return table
+
+
+def _citations() -> dict[str, str]:
+    data, _ = _read_yaml(None, content.EXAMPLES_PATH, "examples")
+    return dict(data.get("sources") or {})
+
+
+def notes_markdown(topic: str | Sequence[str] | None = None, *, path: str | os.PathLike[str] | None = None) -> str:
+    """The revision notes as Markdown: a heading per topic, then its bullet points.
+
+    ``topic`` works as in :func:`load_notes` (one topic, a list, or all).
+
+    Examples
+    --------
+    >>> print(notes_markdown("metrics").splitlines()[0])
+    ### Reach, CTR, conversion rate, CPA, ROAS, engagement and response analysis (`metrics`)
+    """
+    notes = load_notes(topic, path=path)
+    lines: list[str] = []
+    for key, group in notes.groupby("topic", sort=False):
+        first = group.iloc[0]
+        lines.append(f"### {first['description']} (`{key}`)")
+        lines.append("")
+        lines.append(f"*Chapter(s) {first['chapters']}*" + (f" · sources: {first['sources']}" if first["sources"] else ""))
+        lines.append("")
+        lines += [f"- {p}" for p in group["point"]]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def comparison_names(*, path: str | os.PathLike[str] | None = None) -> list[str]:
+    """Every comparison table available for revision: revision.yaml's first, then chapter 01's.
+
+    Examples
+    --------
+    >>> names = comparison_names()
+    >>> {"mass-vs-micro", "micro-vs-macro", "micro-vs-niche"} <= set(names)
+    True
+    """
+    data, name = _read_yaml(path, REVISION_PATH, "revision")
+    own = data.get("comparisons")
+    if not isinstance(own, dict) or not own:
+        raise RevisionError(f"{name} must have a mapping 'comparisons' (name: table).")
+    return list(own) + [n for n in content.comparison_names() if n not in own]
+
+
+def load_revision_comparison(
+    name: str, *, sources: bool = True, path: str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
+    """One comparison table, from revision.yaml or (if not there) chapter 01's comparisons.yaml.
+
+    Parameters
+    ----------
+    name : str
+        See :func:`comparison_names`, e.g. ``"mass-vs-micro"`` or ``"micro-vs-niche"``.
+    sources : bool, default True
+        Keep the ``source`` column (a citation per row).
+    path : path-like, optional
+        Another revision file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``aspect``, one column per approach; ``.attrs["title"]`` is the title.
+
+    Examples
+    --------
+    >>> table = load_revision_comparison("mass-vs-micro", sources=False)
+    >>> table.index.tolist()[:4]
+    ['Audience size', 'Message', 'Data use', 'Cost and efficiency']
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str such as 'mass-vs-micro', got {type(name).__name__}.")
+    names = comparison_names(path=path)
+    if name not in names:
+        raise ValueError(f"there is no comparison {name!r}; choose one of {', '.join(map(repr, names))}.")
+    data, _ = _read_yaml(path, REVISION_PATH, "revision")
+    file = (REVISION_PATH if path is None else Path(path)) if name in data["comparisons"] else None
+    try:
+        return content.load_comparison(name, path=file, sources=sources)
+    except content.ContentError as exc:
+        raise RevisionError(str(exc)) from None
+
+
+def learning_loop(*, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """The test-and-learn loop (chapter 10) as a table: ``step``, ``what``, ``source`` (a citation).
+
+    Examples
+    --------
+    >>> learning_loop()["step"].iloc[0]
+    'Plan the test'
+    """
+    data, name = _read_yaml(path, REVISION_PATH, "revision")
+    steps = data.get("test_and_learn")
+    if not isinstance(steps, list) or not steps:
+        raise RevisionError(f"{name} must have a non-empty list 'test_and_learn'.")
+    citations = _citations()
+    rows = []
+    for i, step in enumerate(steps, start=1):
+        if not isinstance(step, dict) or set(step) != {"step", "what", "source"} or not all(_text(v) for v in step.values()):
+            raise RevisionError(f"{name}: test_and_learn step {i} must have non-empty step, what and source.")
+        if step["source"] not in citations:
+            raise RevisionError(f"{name}: test_and_learn step {i}: source {step['source']!r} is not one of "
+                                f"{', '.join(citations)}.")
+        rows.append({"step": step["step"], "what": step["what"], "source": citations[step["source"]]})
+    table = pd.DataFrame(rows)
+    table.index = pd.RangeIndex(1, len(table) + 1, name="n")
+    return table
+
+
+# --------------------------------------------------------------------------- exam questions
+
+
+@dataclass(frozen=True)
+class ExamQuestion:
+    """One exam-style question with its model answer and marking scheme.
+
+    ``model_answer`` is Markdown and may hold placeholders such as
+    ``{micro_roas:.1f}``; :func:`render_answer` fills them in.
+    """
+
+    id: str
+    marks: int
+    topic: str
+    question: str
+    model_answer: str
+    marking_scheme: tuple[tuple[str, int], ...]
+
+    @property
+    def placeholders(self) -> tuple[str, ...]:
+        """Names of the values the model answer needs, in order of first use."""
+        return _placeholders(self.model_answer)
+
+
+def _placeholders(text: str) -> tuple[str, ...]:
+    names: list[str] = []
+    for _literal, field_name, _spec, _conv in string.Formatter().parse(text):
+        if field_name is not None and field_name not in names:
+            names.append(field_name)
+    return tuple(names)
+
+
+_QUESTION_FIELDS = {"id", "marks", "topic", "question", "model_answer", "marking_scheme"}
+_EXAM_ID = re.compile(r"^exam-(2|5|10)-\d{2}$")
+
+
+def _parse_exam_question(raw: Any, where: str, topics: Mapping[str, str], declared: Mapping[str, Any],
+                         errors: list[str]) -> ExamQuestion | None:
+    if not isinstance(raw, dict):
+        errors.append(f"{where} must be a mapping with {', '.join(sorted(_QUESTION_FIELDS))}.")
+        return None
+    missing, extra = sorted(_QUESTION_FIELDS - set(raw)), sorted(set(raw) - _QUESTION_FIELDS)
+    if missing or extra:
+        errors.append(f"{where}: " + "; ".join(
+            ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(extra)}"] if extra else [])))
+        return None
+    qid, marks = raw["id"], raw["marks"]
+    where = f"{where} ({qid})"
+    bad = len(errors)
+    if not isinstance(qid, str) or not _EXAM_ID.match(qid):
+        errors.append(f"{where}: id must look like 'exam-5-03'.")
+    if isinstance(marks, bool) or marks not in MARK_LEVELS:
+        errors.append(f"{where}: marks must be one of {MARK_LEVELS}, got {marks!r}.")
+    elif isinstance(qid, str) and _EXAM_ID.match(qid) and qid.split("-")[1] != str(marks):
+        errors.append(f"{where}: the id says {qid.split('-')[1]} marks but marks is {marks}.")
+    if raw["topic"] not in topics:
+        errors.append(f"{where}: topic {raw['topic']!r} is not a key of topics.yaml.")
+    for key in ("question", "model_answer"):
+        if not _text(raw[key]):
+            errors.append(f"{where}: {key} must be non-empty text.")
+    scheme = raw["marking_scheme"]
+    points: list[tuple[str, int]] = []
+    if not isinstance(scheme, list) or not scheme:
+        errors.append(f"{where}: marking_scheme must be a non-empty list of {{point, marks}}.")
+    else:
+        for j, item in enumerate(scheme, start=1):
+            ok = (isinstance(item, dict) and set(item) == {"point", "marks"} and _text(item["point"])
+                  and isinstance(item["marks"], int) and not isinstance(item["marks"], bool) and item["marks"] >= 1)
+            if not ok:
+                errors.append(f"{where}: marking_scheme item {j} must be {{point: text, marks: whole number >= 1}}.")
+            else:
+                points.append((item["point"].strip(), item["marks"]))
+        if len(points) == len(scheme) and marks in MARK_LEVELS and sum(m for _, m in points) != marks:
+            errors.append(f"{where}: the marking scheme adds up to {sum(m for _, m in points)}, not {marks}.")
+    if _text(raw["model_answer"]):
+        answer = raw["model_answer"]
+        try:
+            names = _placeholders(answer)
+        except ValueError as exc:
+            errors.append(f"{where}: model_answer has a malformed placeholder ({exc}).")
+            names = ()
+        undeclared = [n for n in names if n not in declared]
+        if undeclared:
+            errors.append(f"{where}: placeholder(s) {', '.join(undeclared)} are not declared under 'values'.")
+        if marks == 10:
+            found = [answer.find(f"**{label}") for label in TEN_MARK_STRUCTURE]
+            if -1 in found or found != sorted(found):
+                errors.append(f"{where}: a 10-mark model answer must have the labels "
+                              f"{', '.join(TEN_MARK_STRUCTURE)} in bold, in this order.")
+    if len(errors) > bad:
+        return None
+    return ExamQuestion(id=qid, marks=marks, topic=raw["topic"], question=raw["question"].strip(),
+                        model_answer=raw["model_answer"].strip(), marking_scheme=tuple(points))
+
+
+def load_exam_questions(
+    marks: int | None = None,
+    *,
+    topic: str | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> list[ExamQuestion]:
+    """Load the exam-style questions, checking every one.
+
+    Parameters
+    ----------
+    marks : {2, 5, 10}, optional
+        Keep one mark level.
+    topic : str, optional
+        Keep one topic.
+    path : path-like, optional
+        Another questions file (default ``data/content/exam_questions.yaml``).
+
+    Returns
+    -------
+    list of ExamQuestion
+        In file order.
+
+    Raises
+    ------
+    RevisionError
+        Lists every problem: unknown topic, marks not in 2/5/10, a marking
+        scheme that does not add up, an undeclared placeholder, a 10-mark
+        answer without its five-part structure, a repeated id.
+
+    Examples
+    --------
+    >>> len(load_exam_questions(10)) >= 4
+    True
+    """
+    if marks is not None and (isinstance(marks, bool) or marks not in MARK_LEVELS):
+        raise ValueError(f"marks must be one of {MARK_LEVELS} or None, got {marks!r}.")
+    topics = load_topics()
+    _check_topic(topic, topics)
+    data, name = _read_yaml(path, EXAM_QUESTIONS_PATH, "exam questions")
+    declared = data.get("values") or {}
+    if not isinstance(declared, dict) or not all(_text(v) for v in declared.values()):
+        raise RevisionError(f"{name}: 'values' must map each placeholder name to a description.")
+    raw = data.get("questions")
+    if not isinstance(raw, list) or not raw:
+        raise RevisionError(f"{name} must have a non-empty list 'questions'.")
+    errors: list[str] = []
+    questions = [q for i, r in enumerate(raw, start=1)
+                 if (q := _parse_exam_question(r, f"{name}: question {i}", topics, declared, errors)) is not None]
+    seen: set[str] = set()
+    for q in questions:
+        if q.id in seen:
+            errors.append(f"{name}: the id {q.id!r} appears twice.")
+        seen.add(q.id)
+    if errors:
+        raise RevisionError(f"{len(errors)} problem(s) in {name}:\n" + "\n".join(f"- {e}" for e in errors))
+    return [q for q in questions if (marks is None or q.marks == marks) and (topic is None or q.topic == topic)]
+
+
+def exam_questions_frame(marks: int | None = None, *, topic: str | None = None) -> pd.DataFrame:
+    """The exam questions as a table: ``id``, ``marks``, ``topic``, ``question``, ``scheme_points``.
+
+    Examples
+    --------
+    >>> exam_questions_frame(2)["marks"].unique().tolist()
+    [2]
+    """
+    rows = [{"id": q.id, "marks": q.marks, "topic": q.topic, "question": q.question,
+             "scheme_points": len(q.marking_scheme)} for q in load_exam_questions(marks, topic=topic)]
+    return pd.DataFrame(rows, columns=["id", "marks", "topic", "question", "scheme_points"])
+
+
+def render_answer(question: ExamQuestion, values: Mapping[str, Any] | None = None) -> str:
+    """The model answer with its numbers filled in from ``values``.
+
+    Parameters
+    ----------
+    question : ExamQuestion
+    values : mapping, optional
+        Name -> number for every placeholder of the answer (see
+        :attr:`ExamQuestion.placeholders`); extra names are ignored.
+
+    Raises
+    ------
+    ValueError
+        A placeholder has no value (the message names them) or a value does not
+        fit its format (e.g. text where a number is expected).
+
+    Examples
+    --------
+    >>> q = load_exam_questions(2)[0]
+    >>> render_answer(q).startswith("Micromarketing is")
+    True
+    """
+    if not isinstance(question, ExamQuestion):
+        raise TypeError(f"question must be an ExamQuestion, got {type(question).__name__}.")
+    values = {} if values is None else values
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values must be a mapping of placeholder name to number, got {type(values).__name__}.")
+    missing = [n for n in question.placeholders if n not in values]
+    if missing:
+        raise ValueError(f"the model answer of {question.id} needs value(s) for {', '.join(missing)}.")
+    try:
+        return question.model_answer.format_map(dict(values))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"a value for the model answer of {question.id} does not fit its format: {exc}") from None
+
+
+def _scheme_text(question: ExamQuestion) -> list[str]:
+    return [f"- [{m}] {point}" for point, m in question.marking_scheme]
+
+
+def _blocks(text: str) -> list[list[tuple[str, list[str]]]]:
+    """Split a small Markdown subset into blocks of ("p" | "ul" | "ol", paragraphs or items), in order."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        parts: list[tuple[str, list[str]]] = []
+        for line in block.splitlines():
+            m = re.match(r"^\s*([-*]|\d+\.)\s+(.*)$", line)
+            if m:
+                kind = "ul" if m.group(1) in "-*" else "ol"
+                if not parts or parts[-1][0] != kind:
+                    parts.append((kind, []))
+                parts[-1][1].append(m.group(2).strip())
+            elif parts and parts[-1][0] != "p" and line.startswith("  "):
+                parts[-1][1][-1] += " " + line.strip()
+            elif parts and parts[-1][0] == "p":
+                parts[-1][1][-1] += " " + line.strip()
+            else:
+                parts.append(("p", [line.strip()]))
+        blocks.append(parts)
+    return blocks
+
+
+def _wrap_text(text: str, width: int = 110) -> str:
+    """Reflow Markdown for the plain-text view: paragraphs and list items wrapped at ``width``."""
+    out: list[str] = []
+    for parts in _blocks(text):
+        for kind, lines in parts:
+            for n, line in enumerate(lines, start=1):
+                first = "" if kind == "p" else ("- " if kind == "ul" else f"{n}. ")
+                out.append(textwrap.fill(line, width, initial_indent=first, subsequent_indent=" " * len(first)))
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def exam_text(questions: Sequence[ExamQuestion], values: Mapping[str, Any] | None = None,
+              *, title: str = "Exam practice") -> str:
+    """Plain-text version of the exam practice: each question, then its model answer and marking scheme."""
+    lines = [title, "=" * len(title), "Try each question first; the model answer follows it."]
+    for q in questions:
+        lines += ["", textwrap.fill(f"{q.id} [{q.marks} marks, {q.topic}] {q.question}", 110), "",
+                  "Model answer:", _wrap_text(render_answer(q, values)), "", f"Marking scheme ({q.marks} marks):"]
+        lines += _scheme_text(q)
+    return "\n".join(lines)
+
+
+def _md_html(text: str) -> str:
+    """A small Markdown subset to HTML: paragraphs, '-' and '1.' lists, **bold**, *italic*, `code`."""
+    def inline(s: str) -> str:
+        s = html.escape(s, quote=False)
+        s = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", s)
+        s = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", s)
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
+
+    out: list[str] = []
+    for parts in _blocks(text):
+        for kind, lines in parts:
+            if kind == "p":
+                out += [f"<p>{inline(line)}</p>" for line in lines]
+            else:
+                out.append(f"<{kind}>" + "".join(f"<li>{inline(i)}</li>" for i in lines) + f"</{kind}>")
+    return "".join(out)
+
+
+if widgets is not None:
+
+    class ExamPractice(widgets.VBox):
+        """Exam questions with their model answers and marking schemes hidden in a closed Accordion.
+
+        Its text representation is :func:`exam_text`, so a notebook without a
+        widget frontend still shows every question and answer. CSS classes for
+        browser tests: ``mm-exam``, ``mm-exam-q``, ``mm-exam-<id>``, ``mm-exam-answer``.
+        """
+
+        def __init__(self, questions: Sequence[ExamQuestion], values: Mapping[str, Any] | None = None,
+                     title: str = "Exam practice") -> None:
+            self.questions = list(questions)
+            self.values = dict(values or {})
+            self.title = title
+            answers = {q.id: render_answer(q, self.values) for q in self.questions}  # fail early on a missing value
+            self.accordions: dict[str, Any] = {}
+            boxes = [widgets.HTML(f"<h4>{html.escape(title)}</h4>")]
+            for q in self.questions:
+                head = widgets.HTML(f"<b>{q.id}</b> [{q.marks} marks, {html.escape(q.topic)}]<br>{_md_html(q.question)}")
+                scheme = "<ul>" + "".join(f"<li>[{m}] {html.escape(p)}</li>" for p, m in q.marking_scheme) + "</ul>"
+                accordion = widgets.Accordion(children=[widgets.HTML(_md_html(answers[q.id])), widgets.HTML(scheme)],
+                                              titles=("Model answer", f"Marking scheme ({q.marks} marks)"))
+                accordion.selected_index = None  # closed: try the question first
+                accordion.add_class("mm-exam-answer")
+                self.accordions[q.id] = accordion
+                box = widgets.VBox([head, accordion])
+                box.add_class("mm-exam-q")
+                box.add_class(f"mm-exam-{q.id}")
+                boxes.append(box)
+            super().__init__(boxes)
+            self.add_class("mm-exam")
+
+        def reveal(self, qid: str) -> None:
+            """Open the model answer of one question (the same as clicking it)."""
+            if qid not in self.accordions:
+                raise ValueError(f"no question {qid!r} here; choose one of {', '.join(self.accordions)}.")
+            self.accordions[qid].selected_index = 0
+
+        def __repr__(self) -> str:
+            return exam_text(self.questions, self.values, title=self.title)
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+            bundle = super()._repr_mimebundle_(**kwargs)
+            bundle["text/plain"] = exam_text(self.questions, self.values, title=self.title)
+            return bundle
+
+else:  # pragma: no cover
+
+    class ExamPractice:  # type: ignore[no-redef]
+        """Text-only stand-in used when ipywidgets is not installed."""
+
+        def __init__(self, questions: Sequence[ExamQuestion], values: Mapping[str, Any] | None = None,
+                     title: str = "Exam practice") -> None:
+            self.questions, self.values, self.title = list(questions), dict(values or {}), title
+
+        def __repr__(self) -> str:
+            return exam_text(self.questions, self.values, title=self.title)
+
+
+def exam_practice(
+    marks: int | None = None,
+    values: Mapping[str, Any] | None = None,
+    *,
+    topic: str | None = None,
+) -> ExamPractice:
+    """Exam questions with model answers hidden until clicked (text without a widget frontend).
+
+    Parameters
+    ----------
+    marks : {2, 5, 10}, optional
+        One mark level (default: all).
+    values : mapping, optional
+        The numbers the model answers need (see :func:`render_answer`).
+    topic : str, optional
+        One topic.
+
+    Examples
+    --------
+    >>> practice = exam_practice(2, values={"micro_revenue": 121807.91, "micro_spend": 15278.76, "micro_roas": 7.97})
+    >>> len(practice.questions) >= 4
+    True
+    """
+    questions = load_exam_questions(marks, topic=topic)
+    if not questions:
+        raise ValueError(f"there are no exam questions for marks={marks!r}, topic={topic!r}.")
+    title = f"Exam practice: {marks}-mark questions" if marks else "Exam practice"
+    return ExamPractice(questions, values, title=title)

@@ -1,0 +1,313 @@
+"""Regenerate every generated file in ``data/`` (what ``make data`` runs).
+
+Everything is drawn from fixed seeds and written deterministically (gzip with
+``mtime=0`` and no file name in the header, ``\\n`` line endings, rounded
+floats), so running it twice gives byte-identical files. ``data/MANIFEST.json``
+records each file's SHA-256, size and row count; the loaders in
+:mod:`course_lib.market.datasets` check files against it.
+
+Hand-written inputs are read, never written: ``data/market/market.yaml``,
+``data/cases/cases.yaml`` and the real CDNOW file ``data/cdnow/CDNOW_master.txt``
+(they are listed in the manifest too). ``data/questions/`` and
+``data/flashcards/`` belong to other tools and are left alone.
+
+Examples
+--------
+>>> from pathlib import Path
+>>> import tempfile
+>>> from course_lib.market.build import generate_all
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     manifest = generate_all(Path(tmp), n_customers=500)
+>>> "market/customers.csv.gz" in manifest["files"]
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from course_lib.market.synthetic import DEFAULT_N_CUSTOMERS, DEFAULT_SEED, Market, generate_market, load_market_config
+
+#: The city of the committed data.
+DEFAULT_CITY: str = "nagpur"
+from course_lib.base.paths import DATA_DIR
+from course_lib.base.validation import require_positive_int
+
+__all__ = ["SOURCE_FILES", "generate_all", "write_table", "main"]
+
+#: Hand-written or real inputs (read from ``source_dir``, listed in the manifest).
+SOURCE_FILES: tuple[str, ...] = ("market/market.yaml", "cases/cases.yaml", "cdnow/CDNOW_master.txt")
+MANIFEST_NAME = "MANIFEST.json"
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            times = out[col].dropna()
+            has_time = bool(((times - times.dt.normalize()) != pd.Timedelta(0)).any())
+            out[col] = out[col].dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_table(df: pd.DataFrame, path: Path) -> bytes:
+    """Write ``df`` as CSV (gzip if the name ends in ``.gz``), deterministically and atomically.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table; datetime columns are written as ``YYYY-MM-DD`` (or with a time when one is present).
+    path : Path
+        Target file; folders are created.
+
+    Returns
+    -------
+    bytes
+        Exactly what was written (for checksums).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile
+    >>> from pathlib import Path
+    >>> from course_lib.market.build import write_table
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     a = write_table(pd.DataFrame({"x": [1.5]}), Path(tmp) / "t.csv.gz")
+    ...     b = write_table(pd.DataFrame({"x": [1.5]}), Path(tmp) / "t.csv.gz")
+    >>> a == b
+    True
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}.")
+    if not isinstance(path, Path):
+        raise TypeError(f"path must be a pathlib.Path, got {type(path).__name__}.")
+    data = _csv_bytes(df)
+    if path.name.endswith(".gz"):
+        data = gzip.compress(data, compresslevel=9, mtime=0)
+    _atomic_write(path, data)
+    return data
+
+
+def _campaign_log(market: Market, plans: list[dict[str, Any]], seed: int) -> pd.DataFrame:
+    from course_lib.market.simulator import simulate
+
+    rows = []
+    for i, plan in enumerate(plans):
+        res = simulate(plan.get("audience") or None, plan["creative"], plan["channel"], float(plan["budget"]),
+                       seed=seed + i, market=market)
+        rows.append({
+            "campaign": plan["campaign"],
+            "start_date": plan["start"],
+            "end_date": plan["end"],
+            "segment": plan["segment"],
+            "audience_rule": plan.get("audience") or "",
+            "creative": res.creative,
+            "channel": res.channel,
+            "budget": float(plan["budget"]),
+            "audience_size": res.audience_size,
+            "reachable": res.reachable,
+            "impressions": res.impressions,
+            "reach": res.reach,
+            "clicks": res.clicks,
+            "conversions": res.conversions,
+            "spend": res.spend,
+            "revenue": res.revenue,
+        })
+    return pd.DataFrame(rows)
+
+
+def _count_rows(relpath: str, data: bytes) -> int | None:
+    if relpath.endswith(".txt"):
+        return data.count(b"\n") - 1  # header line
+    return None
+
+
+def generate_all(
+    out_dir: Path,
+    *,
+    source_dir: Path | None = None,
+    n_customers: int = DEFAULT_N_CUSTOMERS,
+    seed: int = DEFAULT_SEED,
+    city: str = DEFAULT_CITY,
+) -> dict[str, Any]:
+    """Generate the market, the campaign log and the cases into ``out_dir``, plus ``MANIFEST.json``.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Where to write (``data/`` for the committed files; a temporary folder in tests).
+    source_dir : Path, optional
+        Where the hand-written inputs are read (default ``data/``). When it differs
+        from ``out_dir`` the inputs are copied across, so ``out_dir`` is a complete data folder.
+    n_customers : int, default 50_000
+        Market size (the committed data uses the default).
+    seed : int, default DEFAULT_SEED
+        Master seed of the market and the campaign log (cases have their own seeds in cases.yaml).
+    city : str, default "nagpur"
+        A city defined under ``cities:`` in ``data/market/market.yaml``. The manifest
+        records it when it is not the default.
+
+    Returns
+    -------
+    dict
+        The manifest that was written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from course_lib.market.build import generate_all
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     m = generate_all(Path(tmp), n_customers=300)
+    >>> m["files"]["market/customers.csv.gz"]["rows"]
+    300
+    """
+    from course_lib.market.cases import generate_cases, load_cases_config
+
+    if not isinstance(out_dir, (str, Path)):
+        raise TypeError(f"out_dir must be a folder path, got {type(out_dir).__name__}.")
+    out_dir = Path(out_dir)
+    source_dir = DATA_DIR if source_dir is None else Path(source_dir)
+    n_customers = require_positive_int(n_customers, "n_customers", minimum=100)
+    seed = require_positive_int(seed, "seed", minimum=0)
+    for rel in SOURCE_FILES:
+        if not (source_dir / rel).is_file():
+            raise FileNotFoundError(f"input file {source_dir / rel} is missing; restore it with "
+                                    f"`git checkout -- data/{rel}`.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    config = load_market_config(source_dir / "market" / "market.yaml")
+    market = generate_market(n_customers, seed, city, config=config)
+    tables: dict[str, pd.DataFrame] = {
+        "market/customers.csv.gz": market.customers,
+        "market/transactions.csv.gz": market.transactions,
+        "market/events.csv.gz": market.events,
+        "market/campaigns.csv": _campaign_log(market, config["campaign_plans"], seed),
+        "instructor/latent_segments.csv.gz": market.latent,
+    }
+    cases_cfg = load_cases_config(source_dir / "cases" / "cases.yaml")
+    for name, case_tables in generate_cases(cases_cfg).items():
+        for table, df in case_tables.items():
+            tables[f"cases/{name}/{table}.csv"] = df
+
+    files: dict[str, dict[str, Any]] = {}
+    for rel, df in tables.items():
+        data = write_table(df, out_dir / rel)
+        files[rel] = {"kind": "generated", "rows": int(len(df)), "bytes": len(data),
+                      "sha256": hashlib.sha256(data).hexdigest()}
+    for rel in SOURCE_FILES:
+        data = (source_dir / rel).read_bytes()
+        if out_dir.resolve() != source_dir.resolve():
+            _atomic_write(out_dir / rel, data)
+        files[rel] = {"kind": "source", "rows": _count_rows(rel, data), "bytes": len(data),
+                      "sha256": hashlib.sha256(data).hexdigest()}
+    manifest = {
+        "comment": "SHA-256 of every data file; regenerate with `make data` (python -m course_lib data).",
+        "seed": seed,
+        "n_customers": n_customers,
+        **({"city": city} if city != DEFAULT_CITY else {}),
+        "files": dict(sorted(files.items())),
+    }
+    _atomic_write(out_dir / MANIFEST_NAME, (json.dumps(manifest, indent=2, sort_keys=False) + "\n").encode())
+    return manifest
+
+
+def load_manifest_settings(data_dir: Path | None = None) -> dict[str, Any]:
+    """The ``seed``, ``n_customers`` and ``city`` that ``data/`` was generated with (from its manifest).
+
+    A cohort's data made with ``--seed``/``--customers``/``--city`` records them, so
+    ``--check`` and the tests regenerate that cohort's data, not the default.
+
+    Examples
+    --------
+    >>> sorted(load_manifest_settings())
+    ['city', 'n_customers', 'seed']
+    """
+    manifest = json.loads(((data_dir or DATA_DIR) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    return {"n_customers": int(manifest["n_customers"]), "seed": int(manifest["seed"]),
+            "city": manifest.get("city", DEFAULT_CITY)}
+
+
+def main(argv: list[str]) -> int:
+    """Command line: ``python -m course_lib data [--out DIR] [--check] [--seed N] [--customers N] [--city NAME]``.
+
+    Parameters
+    ----------
+    argv : list of str
+        Arguments after the command name.
+
+    Returns
+    -------
+    int
+        0 on success; 1 if ``--check`` finds a difference.
+
+    Examples
+    --------
+    >>> from course_lib.market.build import main
+    >>> main(["--help"])  # doctest: +SKIP
+    """
+    parser = argparse.ArgumentParser(prog="python -m course_lib data",
+                                     description="Regenerate every generated file in data/.")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: the repository's data/)")
+    parser.add_argument("--check", action="store_true",
+                        help="regenerate into a temporary folder and report files that differ from data/")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"master seed of the market (default: {DEFAULT_SEED}); a new seed gives a new cohort "
+                             "its own data, so answers from another cohort do not carry over")
+    parser.add_argument("--customers", type=int, default=DEFAULT_N_CUSTOMERS,
+                        help=f"number of customers (default: {DEFAULT_N_CUSTOMERS})")
+    parser.add_argument("--city", default=DEFAULT_CITY,
+                        help=f"a city under 'cities:' in data/market/market.yaml (default: {DEFAULT_CITY})")
+    args = parser.parse_args(argv)
+    custom = (args.seed, args.customers, args.city) != (DEFAULT_SEED, DEFAULT_N_CUSTOMERS, DEFAULT_CITY)
+    if args.check and custom:
+        print("error: --check regenerates with the settings recorded in data/MANIFEST.json; "
+              "leave out --seed, --customers and --city.", file=sys.stderr)
+        return 2
+    if args.check:
+        recorded = load_manifest_settings()
+        with tempfile.TemporaryDirectory() as tmp:
+            manifest = generate_all(Path(tmp), **recorded)
+            changed = []
+            for rel in manifest["files"]:
+                committed = DATA_DIR / rel
+                if not committed.is_file() or committed.read_bytes() != (Path(tmp) / rel).read_bytes():
+                    changed.append(rel)
+            if (DATA_DIR / MANIFEST_NAME).read_bytes() != (Path(tmp) / MANIFEST_NAME).read_bytes():
+                changed.append(MANIFEST_NAME)
+        if changed:
+            print("differs from a fresh regeneration: " + ", ".join(changed), file=sys.stderr)
+            return 1
+        print(f"data/ is up to date ({len(manifest['files'])} files).")
+        return 0
+    out = args.out if args.out is not None else DATA_DIR
+    try:
+        manifest = generate_all(out, n_customers=args.customers, seed=args.seed, city=args.city)
+    except (ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    total = sum(f["bytes"] for f in manifest["files"].values())
+    print(f"wrote {len(manifest['files'])} files ({total / 1e6:.1f} MB) and {MANIFEST_NAME} to {out}")
+    return 0

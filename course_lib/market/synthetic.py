@@ -1,0 +1,751 @@
+"""A synthetic Indian city market simulated from latent customer segments.
+
+Every customer belongs to one hidden (latent) segment. The segment sets the
+odds of their demographics, where they live, their interests, what and how
+often they buy, how price-sensitive they are and how they respond to
+campaigns -- the way marketing-research textbooks simulate segment data. The
+segment label is *not* a column of the student-facing customers table; it is
+kept in ``Market.latent`` (written to ``data/instructor/``) for instructors
+and for :mod:`course_lib.market.simulator`.
+
+The city (neighbourhoods, pin codes, colleges), the channels, the creatives
+and the historical campaign plans are read from ``data/market/market.yaml``.
+
+Examples
+--------
+>>> from course_lib.market.synthetic import generate_market
+>>> m = generate_market(n_customers=500, seed=1)
+>>> m.customers.shape[0]
+500
+>>> sorted(m.latent.columns)
+['customer_id', 'latent_segment', 'responsiveness']
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from course_lib.base.paths import DATA_DIR
+from course_lib.base.validation import require_choice, require_positive_int
+
+__all__ = [
+    "SEGMENTS",
+    "SEGMENT_NAMES",
+    "CATEGORIES",
+    "INCOME_BANDS",
+    "EDUCATION_LEVELS",
+    "INTERESTS",
+    "LIFE_EVENTS",
+    "PREFERRED_CHANNELS",
+    "TRANSACTION_CHANNELS",
+    "EVENT_TYPES",
+    "PAGES",
+    "DEFAULT_SEED",
+    "DEFAULT_N_CUSTOMERS",
+    "TX_START",
+    "TX_END",
+    "EVENTS_START",
+    "EVENTS_END",
+    "Market",
+    "load_market_config",
+    "generate_market",
+]
+
+DEFAULT_SEED: int = 20250101
+DEFAULT_N_CUSTOMERS: int = 50_000
+#: First and last day of the transaction history (two years).
+TX_START: pd.Timestamp = pd.Timestamp("2024-01-01")
+TX_END: pd.Timestamp = pd.Timestamp("2025-12-31")
+#: The web/app clickstream covers the last quarter only.
+EVENTS_START: pd.Timestamp = pd.Timestamp("2025-10-01")
+EVENTS_END: pd.Timestamp = pd.Timestamp("2025-12-31")
+#: Customer attributes are a snapshot taken on this day (before the clickstream window).
+SNAPSHOT_DATE: pd.Timestamp = pd.Timestamp("2025-09-30")
+
+CATEGORIES: list[str] = [
+    "groceries", "sportswear", "ethnic_wear", "western_wear", "electronics",
+    "home_decor", "beauty_personal_care", "books_stationery", "health_pharmacy", "organic_food",
+]
+INCOME_BANDS: list[str] = ["below_3L", "3L_6L", "6L_12L", "12L_25L", "above_25L"]
+EDUCATION_LEVELS: list[str] = ["secondary", "higher_secondary", "diploma", "graduate", "postgraduate"]
+GENDERS: list[str] = ["female", "male", "other"]
+OCCUPATIONS: list[str] = [
+    "student", "it_professional", "salaried_private", "government", "self_employed",
+    "business_owner", "healthcare", "teacher", "homemaker", "retired",
+]
+FAMILY_STATUSES: list[str] = ["single", "married_no_kids", "married_with_kids", "joint_family", "widowed"]
+NEIGHBOURHOOD_TYPES: list[str] = [
+    "upscale", "commercial", "old_city", "residential", "new_residential",
+    "college_area", "tech_corridor", "industrial",
+]
+INTERESTS: list[str] = ["fitness", "eco", "fashion", "tech", "cooking", "travel", "gaming", "reading"]
+LIFE_EVENTS: list[str] = [
+    "none", "moved_house", "married", "new_baby", "new_job", "exam_season", "graduated", "retired",
+]
+PREFERRED_CHANNELS: list[str] = ["email", "sms", "whatsapp", "app_push", "social_media", "in_store"]
+TRANSACTION_CHANNELS: list[str] = ["store", "website", "app"]
+EVENT_TYPES: list[str] = [
+    "app_open", "page_view", "product_view", "add_to_cart", "cart_abandoned",
+    "purchase", "signup_started", "signup_completed",
+]
+PAGES: list[str] = ["home", "offers", "category", "product", "cart", "checkout", "signup"]
+DEVICES: list[str] = ["android", "ios", "web"]
+
+JOB_TITLES: dict[str, list[str]] = {
+    "it_professional": ["Software Engineer", "Senior Software Engineer", "Data Analyst", "QA Engineer",
+                        "Project Manager", "DevOps Engineer", "Product Manager"],
+    "salaried_private": ["Sales Executive", "Accountant", "HR Executive", "Operations Manager",
+                         "Marketing Executive", "Branch Manager", "Customer Support Associate"],
+    "government": ["Clerk", "Section Officer", "Railway Engineer", "Bank Officer", "Police Sub-Inspector"],
+    "self_employed": ["Chartered Accountant", "Lawyer", "Architect", "Consultant", "Photographer"],
+    "business_owner": ["Shop Owner", "Textile Trader", "Restaurant Owner", "Distributor", "Builder"],
+    "healthcare": ["Doctor", "Nurse", "Pharmacist", "Physiotherapist", "Lab Technician"],
+    "teacher": ["School Teacher", "Lecturer", "Tuition Teacher", "Professor"],
+}
+
+# ----------------------------------------------------------------------------------------------
+# The latent segments (documented for instructors in instructors/latent-structure.md).
+# Probability vectors follow the order of the vocabularies above.
+# ----------------------------------------------------------------------------------------------
+SEGMENTS: dict[str, dict[str, Any]] = {
+    "value_families": dict(
+        share=0.20, age=(38, 6, 28, 55), female=0.55,
+        income=[0.10, 0.40, 0.35, 0.13, 0.02],
+        education=[0.10, 0.25, 0.15, 0.40, 0.10],
+        occupation=[0, 0.05, 0.30, 0.15, 0.12, 0.08, 0.05, 0.08, 0.17, 0],
+        family=[0.02, 0.05, 0.70, 0.23, 0],
+        hood={"residential": 3, "new_residential": 3, "old_city": 2, "industrial": 1.5, "commercial": 1},
+        interests=[0.10, 0.10, 0.15, 0.15, 0.55, 0.15, 0.10, 0.15],
+        life=[0.80, 0.06, 0.0, 0.06, 0.03, 0.05, 0.0, 0.0],
+        pref_channel=[0.10, 0.25, 0.40, 0.10, 0.10, 0.05],
+        consent=(0.70, 0.85, 0.75), app_user=0.35,
+        tx_rate=7.0, churn=0.15, spend=0.9, discount=0.45,
+        cats=[0.45, 0.05, 0.07, 0.06, 0.04, 0.07, 0.08, 0.08, 0.07, 0.03],
+        tx_channel=[0.60, 0.15, 0.25],
+        sessions=1.35, views=2.0, cart=0.35, buy=0.45, install=0.10,
+        response=1.0, conversion=0.036, basket=1600,
+    ),
+    "young_tech_professionals": dict(
+        share=0.13, age=(28, 3.5, 22, 38), female=0.38,
+        income=[0.0, 0.08, 0.40, 0.40, 0.12],
+        education=[0, 0.02, 0.08, 0.55, 0.35],
+        occupation=[0, 0.75, 0.15, 0.02, 0.05, 0.03, 0, 0, 0, 0],
+        family=[0.65, 0.25, 0.08, 0.02, 0],
+        hood={"tech_corridor": 5, "new_residential": 2.5, "upscale": 1, "college_area": 1},
+        interests=[0.35, 0.20, 0.35, 0.80, 0.15, 0.55, 0.50, 0.30],
+        life=[0.70, 0.10, 0.06, 0.02, 0.10, 0.0, 0.02, 0.0],
+        pref_channel=[0.35, 0.03, 0.12, 0.30, 0.18, 0.02],
+        consent=(0.80, 0.55, 0.85), app_user=0.70,
+        tx_rate=5.0, churn=0.20, spend=1.25, discount=0.20,
+        cats=[0.12, 0.10, 0.03, 0.20, 0.30, 0.08, 0.07, 0.05, 0.02, 0.03],
+        tx_channel=[0.15, 0.35, 0.50],
+        sessions=2.25, views=3.0, cart=0.40, buy=0.55, install=0.20,
+        response=0.8, conversion=0.03, basket=5000,
+    ),
+    "college_students": dict(
+        share=0.14, age=(20, 1.6, 17, 24), female=0.50,
+        income=[0.70, 0.22, 0.06, 0.02, 0.0],
+        education=[0.05, 0.70, 0.10, 0.15, 0.0],
+        occupation=[1.0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        family=[1.0, 0, 0, 0, 0],
+        hood={"college_area": 6, "commercial": 1, "residential": 1, "new_residential": 0.5},
+        interests=[0.30, 0.25, 0.55, 0.45, 0.05, 0.30, 0.65, 0.35],
+        life=[0.55, 0.05, 0.0, 0.0, 0.0, 0.30, 0.10, 0.0],
+        pref_channel=[0.05, 0.05, 0.20, 0.15, 0.55, 0.0],
+        consent=(0.55, 0.60, 0.90), app_user=0.55,
+        tx_rate=3.5, churn=0.30, spend=0.65, discount=0.55,
+        cats=[0.08, 0.15, 0.05, 0.30, 0.12, 0.01, 0.12, 0.15, 0.01, 0.01],
+        tx_channel=[0.20, 0.25, 0.55],
+        sessions=2.48, views=2.5, cart=0.45, buy=0.25, install=0.25,
+        response=1.4, conversion=0.018, basket=1100,
+    ),
+    "fitness_enthusiasts": dict(
+        share=0.10, age=(30, 6, 20, 48), female=0.45,
+        income=[0.03, 0.17, 0.45, 0.28, 0.07],
+        education=[0.02, 0.10, 0.10, 0.55, 0.23],
+        occupation=[0.05, 0.30, 0.30, 0.05, 0.10, 0.05, 0.10, 0.05, 0, 0],
+        family=[0.50, 0.25, 0.20, 0.05, 0],
+        hood={"new_residential": 3, "upscale": 2, "tech_corridor": 1.5, "residential": 1.5},
+        interests=[0.90, 0.35, 0.40, 0.35, 0.25, 0.50, 0.15, 0.20],
+        life=[0.75, 0.08, 0.05, 0.02, 0.08, 0.0, 0.02, 0.0],
+        pref_channel=[0.20, 0.05, 0.15, 0.35, 0.25, 0.0],
+        consent=(0.75, 0.65, 0.80), app_user=0.60,
+        tx_rate=5.0, churn=0.18, spend=1.05, discount=0.30,
+        cats=[0.15, 0.38, 0.02, 0.10, 0.08, 0.02, 0.07, 0.03, 0.05, 0.10],
+        tx_channel=[0.30, 0.25, 0.45],
+        sessions=1.57, views=2.5, cart=0.40, buy=0.50, install=0.20,
+        response=1.1, conversion=0.036, basket=2600,
+    ),
+    "affluent_traditional": dict(
+        share=0.12, age=(50, 7, 36, 68), female=0.50,
+        income=[0.0, 0.03, 0.17, 0.45, 0.35],
+        education=[0.05, 0.10, 0.05, 0.50, 0.30],
+        occupation=[0, 0.02, 0.15, 0.13, 0.15, 0.30, 0.10, 0.05, 0.10, 0],
+        family=[0.02, 0.08, 0.40, 0.48, 0.02],
+        hood={"upscale": 6, "commercial": 1.5, "old_city": 1.5},
+        interests=[0.10, 0.15, 0.30, 0.15, 0.40, 0.55, 0.02, 0.45],
+        life=[0.85, 0.03, 0.07, 0.0, 0.0, 0.0, 0.0, 0.05],
+        pref_channel=[0.35, 0.20, 0.25, 0.02, 0.03, 0.15],
+        consent=(0.75, 0.80, 0.55), app_user=0.25,
+        tx_rate=4.5, churn=0.10, spend=1.60, discount=0.12,
+        cats=[0.20, 0.02, 0.30, 0.05, 0.10, 0.15, 0.08, 0.02, 0.06, 0.02],
+        tx_channel=[0.70, 0.20, 0.10],
+        sessions=0.68, views=2.5, cart=0.40, buy=0.60, install=0.05,
+        response=0.7, conversion=0.048, basket=5500,
+    ),
+    "eco_conscious_urbanites": dict(
+        share=0.08, age=(34, 6, 24, 52), female=0.62,
+        income=[0.0, 0.10, 0.40, 0.38, 0.12],
+        education=[0, 0.03, 0.05, 0.42, 0.50],
+        occupation=[0, 0.30, 0.25, 0.05, 0.15, 0.05, 0.10, 0.10, 0, 0],
+        family=[0.35, 0.35, 0.27, 0.03, 0],
+        hood={"upscale": 3, "new_residential": 3, "tech_corridor": 1},
+        interests=[0.45, 0.90, 0.25, 0.30, 0.50, 0.45, 0.05, 0.55],
+        life=[0.78, 0.08, 0.05, 0.04, 0.05, 0.0, 0.0, 0.0],
+        pref_channel=[0.50, 0.05, 0.15, 0.15, 0.15, 0.0],
+        consent=(0.85, 0.50, 0.60), app_user=0.45,
+        tx_rate=5.5, churn=0.12, spend=1.15, discount=0.18,
+        cats=[0.20, 0.05, 0.04, 0.06, 0.03, 0.08, 0.10, 0.06, 0.05, 0.33],
+        tx_channel=[0.35, 0.40, 0.25],
+        sessions=1.35, views=2.5, cart=0.40, buy=0.55, install=0.15,
+        response=0.9, conversion=0.042, basket=1900,
+    ),
+    "seniors": dict(
+        share=0.10, age=(66, 5, 58, 85), female=0.54,
+        income=[0.25, 0.35, 0.25, 0.12, 0.03],
+        education=[0.30, 0.25, 0.10, 0.25, 0.10],
+        occupation=[0, 0, 0, 0, 0.05, 0.05, 0, 0, 0.15, 0.75],
+        family=[0.03, 0.35, 0.05, 0.35, 0.22],
+        hood={"old_city": 3, "residential": 2.5, "upscale": 1.5, "commercial": 1},
+        interests=[0.08, 0.15, 0.03, 0.03, 0.35, 0.20, 0.0, 0.50],
+        life=[0.88, 0.02, 0.0, 0.0, 0.0, 0.0, 0.0, 0.10],
+        pref_channel=[0.05, 0.45, 0.30, 0.0, 0.0, 0.20],
+        consent=(0.40, 0.85, 0.35), app_user=0.10,
+        tx_rate=5.0, churn=0.10, spend=0.85, discount=0.25,
+        cats=[0.40, 0.0, 0.06, 0.02, 0.02, 0.04, 0.04, 0.04, 0.35, 0.03],
+        tx_channel=[0.80, 0.10, 0.10],
+        sessions=0.27, views=1.5, cart=0.30, buy=0.50, install=0.05,
+        response=0.6, conversion=0.03, basket=1200,
+    ),
+    "deal_hunters": dict(
+        share=0.13, age=(32, 9, 18, 60), female=0.52,
+        income=[0.30, 0.40, 0.22, 0.07, 0.01],
+        education=[0.15, 0.25, 0.15, 0.40, 0.05],
+        occupation=[0.05, 0.08, 0.35, 0.07, 0.15, 0.05, 0.03, 0.05, 0.17, 0],
+        family=[0.35, 0.15, 0.35, 0.15, 0],
+        hood={"residential": 2, "industrial": 2, "old_city": 1.5, "new_residential": 1.5, "commercial": 1.5},
+        interests=[0.10, 0.05, 0.45, 0.25, 0.20, 0.15, 0.30, 0.10],
+        life=[0.80, 0.06, 0.03, 0.03, 0.05, 0.02, 0.01, 0.0],
+        pref_channel=[0.10, 0.20, 0.30, 0.20, 0.20, 0.0],
+        consent=(0.65, 0.80, 0.85), app_user=0.50,
+        tx_rate=6.0, churn=0.22, spend=0.70, discount=0.85,
+        cats=[0.25, 0.08, 0.08, 0.20, 0.08, 0.06, 0.12, 0.05, 0.04, 0.04],
+        tx_channel=[0.30, 0.30, 0.40],
+        sessions=1.8, views=3.5, cart=0.55, buy=0.30, install=0.15,
+        response=1.5, conversion=0.021, basket=900,
+    ),
+}
+SEGMENT_NAMES: list[str] = list(SEGMENTS)
+
+#: Median basket (rupees) per category for an average-income customer.
+CATEGORY_MEDIAN_AMOUNT: dict[str, float] = {
+    "groceries": 1100, "sportswear": 2100, "ethnic_wear": 3200, "western_wear": 1700,
+    "electronics": 7500, "home_decor": 2300, "beauty_personal_care": 750,
+    "books_stationery": 550, "health_pharmacy": 650, "organic_food": 900,
+}
+CATEGORY_SIGMA: dict[str, float] = {
+    "groceries": 0.45, "sportswear": 0.5, "ethnic_wear": 0.6, "western_wear": 0.5, "electronics": 0.8,
+    "home_decor": 0.6, "beauty_personal_care": 0.5, "books_stationery": 0.5, "health_pharmacy": 0.6,
+    "organic_food": 0.45,
+}
+INCOME_MULTIPLIER: np.ndarray = np.array([0.70, 0.85, 1.0, 1.25, 1.6])
+
+APARTMENT_PREFIXES = ["Shanti", "Sai", "Green", "Royal", "Lotus", "Silver", "Sunrise", "Krishna", "Ganga",
+                      "Palm", "Orchid", "Emerald", "Pearl", "Harmony", "Vrindavan", "Skyline", "Maple",
+                      "Utsav", "Anand", "Sapphire", "Jasmine", "Pristine", "Tulsi", "Shree"]
+APARTMENT_SUFFIXES = ["Residency", "Heights", "Towers", "Enclave", "Apartments", "Park", "Gardens",
+                      "Residences", "Vihar", "Greens"]
+
+
+@dataclass
+class Market:
+    """A generated market: the student-facing tables plus the hidden segments.
+
+    Attributes
+    ----------
+    customers : DataFrame
+        One row per customer (no latent segment column).
+    latent : DataFrame
+        ``customer_id``, ``latent_segment`` (categorical) and ``responsiveness``
+        (individual multiplier on campaign response, mean 1). Instructors only.
+    transactions, events : DataFrame
+        Two years of purchases and the last quarter's web/app clickstream.
+    city, seed : str, int
+        How the market was generated.
+
+    Treat a Market as read-only: the simulator caches arrays derived from it.
+
+    Examples
+    --------
+    >>> from course_lib.market.synthetic import generate_market
+    >>> generate_market(300, seed=2).latent["latent_segment"].nunique() > 1
+    True
+    """
+
+    customers: pd.DataFrame
+    latent: pd.DataFrame
+    transactions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    city: str = "nagpur"
+    seed: int = DEFAULT_SEED
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.customers, pd.DataFrame) or not isinstance(self.latent, pd.DataFrame):
+            raise TypeError("Market.customers and Market.latent must be pandas DataFrames.")
+        for col in ("customer_id",):
+            if col not in self.customers.columns:
+                raise ValueError(f"Market.customers is missing the column {col!r}.")
+        for col in ("customer_id", "latent_segment", "responsiveness"):
+            if col not in self.latent.columns:
+                raise ValueError(f"Market.latent is missing the column {col!r}.")
+
+
+@functools.lru_cache(maxsize=4)
+def _read_yaml(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def load_market_config(path: Path | str | None = None) -> dict[str, Any]:
+    """Read the market inputs (cities, channels, creatives, campaign plans).
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A ``market.yaml``; defaults to ``data/market/market.yaml`` in the repository.
+
+    Returns
+    -------
+    dict
+        The parsed YAML (a fresh copy each call).
+
+    Examples
+    --------
+    >>> from course_lib.market.synthetic import load_market_config
+    >>> "social_ads" in load_market_config()["channels"]
+    True
+    """
+    if path is None:
+        path = DATA_DIR / "market" / "market.yaml"
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a file path, got {type(path).__name__}.")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"market configuration {path} is missing; restore it with `git checkout -- data/market/market.yaml`."
+        )
+    import copy
+
+    return copy.deepcopy(_read_yaml(str(path.resolve())))
+
+
+# ----------------------------------------------------------------------------------------------
+# sampling helpers
+# ----------------------------------------------------------------------------------------------
+def _matrix(key: str) -> np.ndarray:
+    """Stack one probability vector per segment into a row-normalised matrix."""
+    m = np.array([SEGMENTS[s][key] for s in SEGMENT_NAMES], dtype=float)
+    return m / m.sum(axis=1, keepdims=True)
+
+
+def _draw(rng: np.random.Generator, probs: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Draw one category index per element of ``rows`` from ``probs[rows]`` (vectorised)."""
+    cum = np.cumsum(probs, axis=1)
+    cum[:, -1] = 1.0
+    u = rng.random(len(rows))
+    return (u[:, None] > cum[rows]).sum(axis=1)
+
+
+def _complexes(rng: np.random.Generator, hoods: list[dict[str, Any]]) -> pd.DataFrame:
+    """Place the named apartment complexes of every neighbourhood (deterministic given rng)."""
+    names = [f"{p} {s}" for p in APARTMENT_PREFIXES for s in APARTMENT_SUFFIXES]
+    order = rng.permutation(len(names))
+    rows, k = [], 0
+    for h_idx, hood in enumerate(hoods):
+        for _ in range(int(hood["complexes"])):
+            ang, dist = rng.uniform(0, 2 * np.pi), rng.uniform(0.2, 1.4)  # km from centre
+            rows.append(dict(
+                hood=h_idx, name=names[order[k]],
+                lat=hood["lat"] + dist * np.sin(ang) / 111.0,
+                lon=hood["lon"] + dist * np.cos(ang) / (111.0 * np.cos(np.radians(hood["lat"]))),
+                size=rng.uniform(0.5, 2.0),
+            ))
+            k += 1
+    return pd.DataFrame(rows)
+
+
+def _day_weights(category: str, days: pd.DatetimeIndex) -> np.ndarray:
+    """Seasonality of one category over the calendar (festivals, exams, resolutions, weekends)."""
+    w = np.ones(len(days))
+    month, dow, dom = days.month.to_numpy(), days.day_of_week.to_numpy(), days.day.to_numpy()
+    if category != "groceries":
+        w *= np.where(dow >= 5, 1.35, 1.0)
+    else:
+        w *= np.where(dom <= 7, 1.25, 1.0)  # salary week
+    diwali = [pd.Timestamp("2024-11-01"), pd.Timestamp("2025-10-21")]
+    to_diwali = np.min([np.abs((days - d).days.to_numpy()) for d in diwali], axis=0)
+    festive = {"ethnic_wear": 3.0, "electronics": 2.2, "home_decor": 2.2, "beauty_personal_care": 1.5,
+               "western_wear": 1.4}
+    if category in festive:
+        w *= np.where(to_diwali <= 21, festive[category], 1.0)
+    if category == "ethnic_wear":
+        w *= np.where(np.isin(month, [11, 12, 1, 2]), 1.3, 1.0)  # wedding season
+    if category == "books_stationery":
+        w *= np.where(np.isin(month, [2, 3, 6]), 1.8, 1.0)  # exams and new school year
+    if category == "sportswear":
+        w *= np.where(month == 1, 1.6, 1.0)  # new-year resolutions
+    if category == "health_pharmacy":
+        w *= np.where(np.isin(month, [7, 8, 9]), 1.3, 1.0)  # monsoon
+    return w
+
+
+# ----------------------------------------------------------------------------------------------
+# generation
+# ----------------------------------------------------------------------------------------------
+def _generate_customers(
+    rng: np.random.Generator, n: int, city_cfg: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    seg = rng.choice(len(SEGMENT_NAMES), size=n, p=np.array([SEGMENTS[s]["share"] for s in SEGMENT_NAMES]))
+    width = max(5, len(str(n)))
+    ids = np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), width))
+
+    age_p = np.array([SEGMENTS[s]["age"] for s in SEGMENT_NAMES], dtype=float)
+    age = np.clip(np.rint(rng.normal(age_p[seg, 0], age_p[seg, 1])), age_p[seg, 2], age_p[seg, 3]).astype(int)
+    female = np.array([SEGMENTS[s]["female"] for s in SEGMENT_NAMES])[seg]
+    u = rng.random(n)
+    gender = np.where(u < 0.005, 2, np.where(u < 0.005 + female * 0.995, 0, 1))
+    income = _draw(rng, _matrix("income"), seg)
+    education = _draw(rng, _matrix("education"), seg)
+    occupation = _draw(rng, _matrix("occupation"), seg)
+    occupation = np.where((occupation == OCCUPATIONS.index("retired")) & (age < 55),
+                          OCCUPATIONS.index("homemaker"), occupation)
+    family = _draw(rng, _matrix("family"), seg)
+    family = np.where((FAMILY_STATUSES.index("widowed") == family) & (age < 45), 2, family)
+
+    # job title given occupation
+    occ_names = np.array(OCCUPATIONS)[occupation]
+    job_title = np.full(n, None, dtype=object)
+    for occ, titles in JOB_TITLES.items():
+        idx = np.flatnonzero(occ_names == occ)
+        job_title[idx] = np.array(titles, dtype=object)[rng.integers(0, len(titles), len(idx))]
+
+    # students: college and stream; education consistent with age
+    is_student = occupation == OCCUPATIONS.index("student")
+    colleges = city_cfg["colleges"]
+    college = np.full(n, None, dtype=object)
+    stream = np.full(n, None, dtype=object)
+    s_idx = np.flatnonzero(is_student)
+    c_pick = rng.integers(0, len(colleges), len(s_idx))
+    college[s_idx] = np.array([c["name"] for c in colleges], dtype=object)[c_pick]
+    stream[s_idx] = np.array([c["stream"] for c in colleges], dtype=object)[c_pick]
+    education = np.where(is_student & (age <= 18), EDUCATION_LEVELS.index("higher_secondary"), education)
+
+    # where they live
+    hoods = city_cfg["neighbourhoods"]
+    hood_w = np.array([h["weight"] for h in hoods])
+    hood_type = [h["type"] for h in hoods]
+    aff = np.array([[SEGMENTS[s]["hood"].get(t, 0.2) for t in hood_type] for s in SEGMENT_NAMES]) * hood_w
+    hood = _draw(rng, aff / aff.sum(axis=1, keepdims=True), seg)
+    # students mostly live near their college
+    college_hood = {h["name"]: i for i, h in enumerate(hoods)}
+    near = rng.random(len(s_idx)) < 0.6
+    hood[s_idx[near]] = [college_hood[colleges[j]["neighbourhood"]] for j in c_pick[near]]
+
+    cx = _complexes(rng, hoods)
+    lat = np.empty(n)
+    lon = np.empty(n)
+    apartment = np.full(n, None, dtype=object)
+    hood_lat = np.array([h["lat"] for h in hoods])
+    hood_lon = np.array([h["lon"] for h in hoods])
+    in_apt = rng.random(n) < np.array([h["apartment_share"] for h in hoods])[hood]
+    # pick a complex inside the neighbourhood, bigger complexes more often
+    cx_hood = cx["hood"].to_numpy()
+    cx_size = cx["size"].to_numpy()
+    for h in range(len(hoods)):
+        members = np.flatnonzero((hood == h) & in_apt)
+        cand = np.flatnonzero(cx_hood == h)
+        if len(members) == 0:
+            continue
+        if len(cand) == 0:
+            in_apt[members] = False
+            continue
+        pick = cand[rng.choice(len(cand), size=len(members), p=cx_size[cand] / cx_size[cand].sum())]
+        apartment[members] = cx["name"].to_numpy()[pick]
+        lat[members] = cx["lat"].to_numpy()[pick] + rng.normal(0, 0.0002, len(members))
+        lon[members] = cx["lon"].to_numpy()[pick] + rng.normal(0, 0.0002, len(members))
+    houses = np.flatnonzero(~in_apt)
+    lat[houses] = hood_lat[hood[houses]] + rng.normal(0, 0.0065, len(houses))
+    lon[houses] = hood_lon[hood[houses]] + rng.normal(0, 0.0065, len(houses))
+
+    interest_p = _matrix_raw("interests")[seg]
+    interest = rng.random((n, len(INTERESTS))) < interest_p
+    life = _draw(rng, _matrix("life"), seg)
+    life = np.where((np.array(LIFE_EVENTS)[life] == "exam_season") & ~is_student, 0, life)
+    life = np.where((np.array(LIFE_EVENTS)[life] == "retired") & (age < 55), 0, life)
+    pref = _draw(rng, _matrix("pref_channel"), seg)
+    consent = _matrix_raw("consent")[seg]
+    c_rand = rng.random((n, 3)) < consent
+    app_user = rng.random(n) < np.array([SEGMENTS[s]["app_user"] for s in SEGMENT_NAMES])[seg]
+
+    # acquisition: more recent customers more common; never after the snapshot
+    span = (SNAPSHOT_DATE - pd.Timestamp("2018-01-01")).days
+    acq_days = np.floor(rng.beta(1.6, 1.0, n) * span).astype(int)
+    acquired = pd.Timestamp("2018-01-01") + pd.to_timedelta(acq_days, unit="D")
+
+    customers = pd.DataFrame({
+        "customer_id": ids,
+        "age": age,
+        "gender": np.array(GENDERS)[gender],
+        "income_band": np.array(INCOME_BANDS)[income],
+        "education": np.array(EDUCATION_LEVELS)[education],
+        "occupation": occ_names,
+        "job_title": job_title,
+        "is_student": is_student,
+        "college": college,
+        "stream": stream,
+        "family_status": np.array(FAMILY_STATUSES)[family],
+        "neighbourhood": np.array([h["name"] for h in hoods])[hood],
+        "pin_code": np.array([h["pin_code"] for h in hoods])[hood],
+        "lat": np.round(lat, 5),
+        "lon": np.round(lon, 5),
+        "apartment_complex": apartment,
+    })
+    for j, name in enumerate(INTERESTS):
+        customers[f"interest_{name}"] = interest[:, j]
+    customers["life_event"] = np.array(LIFE_EVENTS)[life]
+    customers["preferred_channel"] = np.array(PREFERRED_CHANNELS)[pref]
+    customers["app_user"] = app_user
+    customers["consent_email"] = c_rand[:, 0]
+    customers["consent_sms"] = c_rand[:, 1]
+    customers["consent_ads"] = c_rand[:, 2]
+    customers["acquired_on"] = acquired
+    latent = pd.DataFrame({
+        "customer_id": ids,
+        "latent_segment": pd.Categorical.from_codes(seg, categories=SEGMENT_NAMES),
+        "responsiveness": np.round(rng.gamma(4.0, 0.25, n), 3),
+    })
+    return customers, latent
+
+
+def _matrix_raw(key: str) -> np.ndarray:
+    """Per-segment vectors that are independent probabilities (not normalised)."""
+    return np.array([SEGMENTS[s][key] for s in SEGMENT_NAMES], dtype=float)
+
+
+def _generate_transactions(
+    rng: np.random.Generator, customers: pd.DataFrame, seg: np.ndarray
+) -> pd.DataFrame:
+    n = len(customers)
+    days = pd.date_range(TX_START, TX_END, freq="D")
+    n_days = len(days)
+    acq = ((customers["acquired_on"] - TX_START).dt.days.to_numpy()).clip(0, n_days - 1)
+    start = acq
+    churn_p = np.array([SEGMENTS[s]["churn"] for s in SEGMENT_NAMES])[seg]
+    churned = rng.random(n) < churn_p
+    end = np.where(churned, start + rng.random(n) * (n_days - start), n_days).astype(int)
+    end = np.maximum(end, start + 1)
+    years = (end - start) / 365.25
+    rate = np.array([SEGMENTS[s]["tx_rate"] for s in SEGMENT_NAMES])[seg] * rng.gamma(2.0, 0.5, n)
+    count = rng.poisson(rate * years)
+    owner = np.repeat(np.arange(n), count)
+    t = len(owner)
+    oseg = seg[owner]
+    cat = _draw(rng, _matrix("cats"), oseg)
+    day = np.empty(t, dtype=int)
+    for c, name in enumerate(CATEGORIES):
+        idx = np.flatnonzero(cat == c)
+        cw = np.concatenate([[0.0], np.cumsum(_day_weights(name, days))])
+        lo, hi = cw[start[owner[idx]]], cw[end[owner[idx]]]
+        u = lo + rng.random(len(idx)) * (hi - lo)
+        day[idx] = np.clip(np.searchsorted(cw, u, side="right") - 1, 0, n_days - 1)
+
+    income = pd.Categorical(customers["income_band"], categories=INCOME_BANDS).codes
+    median = np.array([CATEGORY_MEDIAN_AMOUNT[c] for c in CATEGORIES])[cat]
+    sigma = np.array([CATEGORY_SIGMA[c] for c in CATEGORIES])[cat]
+    spend = np.array([SEGMENTS[s]["spend"] for s in SEGMENT_NAMES])[oseg]
+    amount = median * INCOME_MULTIPLIER[income[owner]] * spend * np.exp(rng.normal(0, sigma, t))
+    disc_p = np.array([SEGMENTS[s]["discount"] for s in SEGMENT_NAMES])[oseg]
+    discount = rng.random(t) < disc_p
+    amount = np.where(discount, amount * rng.uniform(0.6, 0.9, t), amount)
+    amount = np.round(np.maximum(amount, 49.0), 2)
+    channel = _draw(rng, _matrix("tx_channel"), oseg)
+
+    order = np.lexsort((owner, day))
+    tx = pd.DataFrame({
+        "customer_id": customers["customer_id"].to_numpy()[owner[order]],
+        "date": days[day[order]],
+        "category": np.array(CATEGORIES)[cat[order]],
+        "amount": amount[order],
+        "discount_used": discount[order],
+        "channel": np.array(TRANSACTION_CHANNELS)[channel[order]],
+    })
+    return tx
+
+
+def _generate_events(rng: np.random.Generator, customers: pd.DataFrame, seg: np.ndarray) -> pd.DataFrame:
+    n = len(customers)
+    window = int((EVENTS_END - EVENTS_START).days + 1) * 86400
+    app_user = customers["app_user"].to_numpy()
+    ids = customers["customer_id"].to_numpy()
+
+    def seg_vec(key: str) -> np.ndarray:
+        return np.array([SEGMENTS[s][key] for s in SEGMENT_NAMES], dtype=float)
+
+    # browsing sessions
+    n_sess = rng.poisson(seg_vec("sessions")[seg] * rng.gamma(1.5, 1 / 1.5, n))
+    owner = np.repeat(np.arange(n), n_sess)
+    s = len(owner)
+    sseg = seg[owner]
+    on_app = app_user[owner] & (rng.random(s) < 0.75)
+    n_views = 1 + rng.poisson(seg_vec("views")[sseg] - 1 + 0.0, s)
+    cart = rng.random(s) < seg_vec("cart")[sseg]
+    buy = cart & (rng.random(s) < seg_vec("buy")[sseg])
+    length = 1 + n_views + 2 * cart
+    # sign-up attempts by people without an app account (opened the app, maybe never finished)
+    tries = (~app_user) & (rng.random(n) < seg_vec("install")[seg])
+    t_owner = np.flatnonzero(tries)
+    started = rng.random(len(t_owner)) < 0.8
+    completed = started & (rng.random(len(t_owner)) < 0.35)
+    t_len = 1 + started + completed
+
+    all_owner = np.concatenate([owner, t_owner])
+    all_len = np.concatenate([length, t_len])
+    kind = np.concatenate([np.zeros(s, dtype=int), np.ones(len(t_owner), dtype=int)])
+    n_all = len(all_owner)
+    # session start: evenings busier
+    hour_w = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 3, 3.5, 3.5, 3.5, 4, 4, 3.5, 3.5, 4, 4.5, 5, 6, 7,
+                       7, 5, 2.5])
+    day = rng.integers(0, window // 86400, n_all)
+    hour = rng.choice(24, size=n_all, p=hour_w / hour_w.sum())
+    start = day * 86400 + hour * 3600 + rng.integers(0, 3600, n_all)
+
+    e_total = int(all_len.sum())
+    sess = np.repeat(np.arange(n_all), all_len)
+    first = np.concatenate([[0], np.cumsum(all_len)[:-1]])
+    pos = np.arange(e_total) - first[sess]
+    gaps = np.where(pos == 0, 0, np.ceil(rng.exponential(35.0, e_total)).astype(int))
+    csum = np.cumsum(gaps)
+    offset = csum - csum[first][sess]
+    ts = start[sess] + offset
+
+    ev = np.empty(e_total, dtype=int)
+    page = np.empty(e_total, dtype=int)
+    cat = np.full(e_total, -1)
+    E, P = EVENT_TYPES.index, PAGES.index
+    is_browse = kind[sess] == 0
+    # browse sessions
+    b_sess = np.where(is_browse, sess, 0)
+    nv = np.concatenate([n_views, np.zeros(len(t_owner), dtype=int)])[b_sess]
+    opener_app = np.concatenate([on_app, np.zeros(len(t_owner), dtype=bool)])[b_sess]
+    buy_all = np.concatenate([buy, np.zeros(len(t_owner), dtype=bool)])[b_sess]
+    ev[:] = np.where(pos == 0, np.where(opener_app, E("app_open"), E("page_view")),
+                     np.where(pos <= nv, E("product_view"),
+                              np.where(pos == nv + 1, E("add_to_cart"),
+                                       np.where(buy_all, E("purchase"), E("cart_abandoned")))))
+    landing = rng.choice([P("home"), P("offers"), P("category")], size=e_total, p=[0.6, 0.2, 0.2])
+    page[:] = np.where(pos == 0, np.where(opener_app, P("home"), landing),
+                       np.where(pos <= nv + 1, P("product"),
+                                np.where(buy_all, P("checkout"), P("cart"))))
+    views = np.flatnonzero(is_browse & (pos >= 1) & (pos <= nv))
+    cat[views] = _draw(rng, _matrix("cats"), seg[all_owner[sess[views]]])
+    tail = np.flatnonzero(is_browse & (pos > nv))
+    cat[tail] = cat[first[sess[tail]] + nv[tail]]  # the last product viewed
+    # sign-up sessions
+    su = np.flatnonzero(~is_browse)
+    ev[su] = np.choose(np.clip(pos[su], 0, 2), [E("app_open"), E("signup_started"), E("signup_completed")])
+    page[su] = np.where(pos[su] == 0, P("home"), P("signup"))
+
+    device = np.where(np.concatenate([on_app, np.ones(len(t_owner), dtype=bool)]),
+                      np.where(rng.random(n_all) < 0.8, 0, 1), 2)
+    order = np.lexsort((np.arange(e_total), ts))
+    ts_sorted = ts[order]
+    sess_rank = np.empty(n_all, dtype=int)
+    # session ids numbered by start time
+    sess_rank[np.lexsort((np.arange(n_all), start))] = np.arange(n_all)
+    events = pd.DataFrame({
+        "customer_id": ids[all_owner[sess[order]]],
+        "session_id": np.char.add("S", np.char.zfill((sess_rank[sess[order]] + 1).astype(str), 7)),
+        "timestamp": EVENTS_START + pd.to_timedelta(ts_sorted, unit="s"),
+        "event": np.array(EVENT_TYPES)[ev[order]],
+        "page": np.array(PAGES)[page[order]],
+        "product_category": np.where(cat[order] >= 0, np.array(CATEGORIES, dtype=object)[cat[order]], None),
+        "device": np.array(DEVICES)[device[sess[order]]],
+    })
+    return events
+
+
+def generate_market(
+    n_customers: int = DEFAULT_N_CUSTOMERS,
+    seed: int = DEFAULT_SEED,
+    city: str = "nagpur",
+    *,
+    config: Mapping[str, Any] | None = None,
+    behaviour: bool = True,
+) -> Market:
+    """Simulate a city's customers, two years of purchases and a quarter of clickstream.
+
+    Parameters
+    ----------
+    n_customers : int, default 50_000
+        Number of customers (at least 100).
+    seed : int, default DEFAULT_SEED
+        Seed of the single random generator; the same arguments give the same market.
+    city : str, default "nagpur"
+        A city defined in ``data/market/market.yaml`` (``cities:``).
+    config : mapping, optional
+        A parsed ``market.yaml`` to use instead of the repository's.
+    behaviour : bool, default True
+        Also simulate transactions and events (False: customers and latent only, faster).
+
+    Returns
+    -------
+    Market
+        ``customers``, ``latent``, ``transactions``, ``events``.
+
+    Examples
+    --------
+    >>> from course_lib.market.synthetic import generate_market
+    >>> m = generate_market(1_000, seed=7)
+    >>> set(m.transactions.columns) >= {"customer_id", "date", "category", "amount"}
+    True
+    """
+    n_customers = require_positive_int(n_customers, "n_customers", minimum=100)
+    seed = require_positive_int(seed, "seed", minimum=0)
+    if not isinstance(behaviour, bool):
+        raise TypeError(f"behaviour must be True or False, got {behaviour!r}.")
+    if config is None:
+        config = load_market_config()
+    elif not isinstance(config, Mapping):
+        raise TypeError(f"config must be a mapping (a parsed market.yaml), got {type(config).__name__}.")
+    if not isinstance(city, str):
+        raise TypeError(f"city must be a string, got {type(city).__name__}.")
+    require_choice(city, "city", list(config.get("cities", {})))
+    rng = np.random.default_rng(seed)
+    customers, latent = _generate_customers(rng, n_customers, config["cities"][city])
+    seg = latent["latent_segment"].cat.codes.to_numpy()
+    if behaviour:
+        transactions = _generate_transactions(rng, customers, seg)
+        events = _generate_events(rng, customers, seg)
+    else:
+        transactions, events = pd.DataFrame(), pd.DataFrame()
+    return Market(customers=customers, latent=latent, transactions=transactions, events=events,
+                  city=city, seed=seed)
