@@ -22,7 +22,7 @@ from course_lib.chapters.bank_case import (  # noqa: E402
     simulate_creative_test,
     town_explorer,
 )
-from course_lib.chapters.casework import exam_answer, load_case_plan  # noqa: E402
+from course_lib.analysis.casework import exam_answer, load_case_plan  # noqa: E402
 from course_lib.market.datasets import load_case  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""Tests of course_lib.chapters.casework against hand computations and independent references (statsmodels, plain pandas)."""
+"""Tests of course_lib.analysis.casework against hand computations and independent references (statsmodels, plain pandas)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.chapters.casework import (
+from course_lib.analysis.casework import (
     CASEWORK_PATH,
     audit_summary,
     budget_shift_curve,

@@ -10,7 +10,7 @@ from course_lib.learning.exercises import ____, workbook_exercises
 from course_lib.chapters.workbooks import targeting_approaches as ta
 from course_lib.analysis.geo import within_radius
 from course_lib.learning.progress import PROGRESS_ENV
-from course_lib.chapters.targeting import add_flags, compare_audiences, event_audience, purchase_audience, stores
+from course_lib.analysis.targeting import add_flags, compare_audiences, event_audience, purchase_audience, stores
 
 
 @pytest.fixture(autouse=True)

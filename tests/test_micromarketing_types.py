@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 import yaml
 
+from course_lib.analysis import cleaning as cl
 from course_lib.chapters import micromarketing_types as mt
 from course_lib.market.datasets import load_case, load_customers, load_transactions
 from course_lib.analysis.geo import haversine_km
-from course_lib.chapters.targeting import stores
+from course_lib.analysis.targeting import stores
 
 
 @pytest.fixture(scope="module")
@@ -76,20 +77,20 @@ def test_scenarios_name_known_types():
 def test_standardise_titles_and_roles():
     s = pd.Series(["CTO", "C.T.O.", "Chief Technology Officer", "COO", "Vice President - Operations", "Analyst",
                    "Astronaut"], name="job_title")
-    out = mt.standardise_titles(s)
+    out = cl.standardise_titles(s)
     assert out.tolist() == ["Chief Technology Officer"] * 3 + ["Chief Operating Officer", "VP Operations",
                                                                 "Analyst", "Astronaut"]
     assert s.iloc[0] == "CTO"  # input untouched
-    assert mt.title_roles(s).tolist() == ["technology"] * 3 + ["operations", "operations", "other", "other"]
+    assert cl.title_roles(s).tolist() == ["technology"] * 3 + ["operations", "operations", "other", "other"]
     with pytest.raises(TypeError, match="Series"):
-        mt.standardise_titles(["CTO"])
+        cl.standardise_titles(["CTO"])
 
 
 def test_company_key_finds_the_planted_duplicates():
     acc = load_case("b2b").accounts
-    keys = mt.company_key(acc["company"])
+    keys = cl.company_key(acc["company"])
     assert keys.nunique() == 200  # 203 rows = 200 companies + 3 duplicates (data/README.md)
-    assert mt.company_key(pd.Series(["A Ltd", "B Ltd"])).nunique() == 2
+    assert cl.company_key(pd.Series(["A Ltd", "B Ltd"])).nunique() == 2
 
 
 def test_discount_profile_against_hand_counts():

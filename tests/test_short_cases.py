@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.chapters.casework import compare_creatives  # noqa: E402
+from course_lib.analysis.casework import compare_creatives  # noqa: E402
 from course_lib.market.datasets import load_case  # noqa: E402
 from course_lib.chapters.short_cases import (  # noqa: E402
     abm_result,

@@ -1,4 +1,4 @@
-"""course_lib.chapters.targeting: audiences from events and purchases, averaged simulation, funnels."""
+"""course_lib.analysis.targeting: audiences from events and purchases, averaged simulation, funnels."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from course_lib.market.synthetic import generate_market
 from course_lib.market.simulator import simulate
-from course_lib.chapters.targeting import (
+from course_lib.analysis.targeting import (
     APPROACHES,
     add_flags,
     approaches,

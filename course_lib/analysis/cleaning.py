@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,9 +50,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from course_lib.base.content import content_path, read_yaml
 from course_lib.base.validation import require_columns, require_dataframe
 
 __all__ = [
+    "job_title_spec",
+    "standardise_titles",
+    "title_roles",
+    "company_key",
     "Rule",
     "DataAudit",
     "audit_table",
@@ -643,3 +649,94 @@ def label_changes(before: pd.Series, after: pd.Series) -> pd.DataFrame:
                              "rows": pd.Series(dtype="int64")})
     out = pairs.groupby(["from", "to"], dropna=False).size().rename("rows").reset_index()
     return out.sort_values(["rows", "from"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- job titles and companies
+
+
+def job_title_spec(path: str | Path | None = None) -> dict[str, Any]:
+    """The canonical job titles of the B2B case, their variant spellings and role groups.
+
+    Examples
+    --------
+    >>> spec = job_title_spec()
+    >>> spec["variants"]["CTO"]
+    'Chief Technology Officer'
+    >>> spec["roles"]["finance"]
+    ['Finance Manager']
+    """
+    data = read_yaml(content_path("types") if path is None else path, what="types")
+    spec = data.get("job_titles")
+    if not isinstance(spec, dict) or not all(k in spec for k in ("canonical", "variants", "roles")):
+        raise ValueError("the types file must have job_titles with canonical, variants and roles.")
+    canonical = list(spec["canonical"])
+    for variant, target in spec["variants"].items():
+        if target not in canonical:
+            raise ValueError(f"job_titles: variant {variant!r} maps to {target!r}, which is not a canonical title.")
+    for role, titles in spec["roles"].items():
+        unknown = [t for t in titles if t not in canonical]
+        if unknown:
+            raise ValueError(f"job_titles: role {role!r} lists unknown title(s) {unknown}.")
+    return {"canonical": canonical, "variants": dict(spec["variants"]),
+            "roles": {r: list(t) for r, t in spec["roles"].items()}}
+
+
+def standardise_titles(titles: pd.Series, path: str | Path | None = None) -> pd.Series:
+    """Map job-title spellings ('CTO', 'C.T.O.', 'COO', ...) onto one spelling each.
+
+    Parameters
+    ----------
+    titles : Series
+        Job titles as typed (not modified).
+    path : path-like, optional
+        Another types file.
+
+    Returns
+    -------
+    Series
+        Plain text (object dtype), same index and name; titles that match
+        nothing are kept as they are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> standardise_titles(pd.Series(["CTO", "C.T.O.", "Vice President - Operations", "Analyst"])).tolist()
+    ['Chief Technology Officer', 'Chief Technology Officer', 'VP Operations', 'Analyst']
+    """
+    if not isinstance(titles, pd.Series):
+        raise TypeError(f"titles must be a pandas Series (e.g. contacts['job_title']), got {type(titles).__name__}.")
+    spec = job_title_spec(path)
+    out = standardise_labels(titles, spec["canonical"], mapping=spec["variants"], unknown="keep")
+    return out.astype(object)
+
+
+def title_roles(titles: pd.Series, path: str | Path | None = None) -> pd.Series:
+    """The role group of each (standardised) job title, ``"other"`` when it has none.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> title_roles(pd.Series(["COO", "Finance Manager", "Analyst"])).tolist()
+    ['operations', 'finance', 'other']
+    """
+    clean = standardise_titles(titles, path)
+    lookup = {t: role for role, ts in job_title_spec(path)["roles"].items() for t in ts}
+    return clean.map(lambda t: lookup.get(t, "other")).rename("role")
+
+
+_LEGAL = re.compile(r"(privatelimited|pvtltd|limited|ltd)$")
+
+
+def company_key(names: pd.Series) -> pd.Series:
+    """A key that is equal for spellings of the same company ('Pvt Ltd' vs 'Private Limited', case, dots).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> company_key(pd.Series(["Satpura Logistics Pvt Ltd", "Satpura Logistics pvt. ltd.",
+    ...                        "SATPURA LOGISTICS PRIVATE LIMITED"])).nunique()
+    1
+    """
+    if not isinstance(names, pd.Series):
+        raise TypeError(f"names must be a pandas Series of company names, got {type(names).__name__}.")
+    return names.map(lambda n: _LEGAL.sub("", str(normalise_label(n)).replace(" ", "")) if pd.notna(n) else n)

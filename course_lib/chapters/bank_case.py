@@ -1,6 +1,6 @@
 """Helpers specific to the bank student-account case (notebook 15).
 
-The shared case steps live in :mod:`course_lib.chapters.casework`; this module adds
+The shared case steps live in :mod:`course_lib.analysis.casework`; this module adds
 what only the bank case needs:
 
 * :func:`find_reimports` / :func:`clean_prospects` -- the prospect list has

@@ -48,7 +48,7 @@ import yaml
 
 from course_lib.base import paths
 from course_lib.analysis.metrics import cost_per_target, cpa, roas
-from course_lib.chapters.targeting import audience_mask
+from course_lib.analysis.targeting import audience_mask
 from course_lib.base.validation import require_columns, require_dataframe, require_number, require_positive_int
 
 __all__ = [

@@ -45,7 +45,7 @@ import pandas as pd
 import yaml
 
 from course_lib.base import paths
-from course_lib.analysis.cleaning import normalise_label, standardise_labels
+from course_lib.analysis.cleaning import company_key, normalise_label, standardise_labels, standardise_titles, title_roles
 from course_lib.base.validation import (
     require_columns,
     require_dataframe,
@@ -61,10 +61,6 @@ __all__ = [
     "load_types",
     "type_setting",
     "load_scenarios",
-    "job_title_spec",
-    "standardise_titles",
-    "title_roles",
-    "company_key",
     "discount_profile",
     "price_sensitive_customers",
     "phase_response",
@@ -236,97 +232,6 @@ def _check_key(key: Any) -> str:
     if key not in TYPE_ORDER:
         raise ValueError(f"type must be one of {', '.join(map(repr, TYPE_ORDER))}; got {key!r}.")
     return key
-
-
-# --------------------------------------------------------------------------- job titles and companies
-
-
-def job_title_spec(path: str | Path | None = None) -> dict[str, Any]:
-    """The canonical job titles of the B2B case, their variant spellings and role groups.
-
-    Examples
-    --------
-    >>> spec = job_title_spec()
-    >>> spec["variants"]["CTO"]
-    'Chief Technology Officer'
-    >>> spec["roles"]["finance"]
-    ['Finance Manager']
-    """
-    data = _content(str(Path(path) if path is not None else TYPES_PATH))
-    spec = data.get("job_titles")
-    if not isinstance(spec, dict) or not all(k in spec for k in ("canonical", "variants", "roles")):
-        raise ValueError("the types file must have job_titles with canonical, variants and roles.")
-    canonical = list(spec["canonical"])
-    for variant, target in spec["variants"].items():
-        if target not in canonical:
-            raise ValueError(f"job_titles: variant {variant!r} maps to {target!r}, which is not a canonical title.")
-    for role, titles in spec["roles"].items():
-        unknown = [t for t in titles if t not in canonical]
-        if unknown:
-            raise ValueError(f"job_titles: role {role!r} lists unknown title(s) {unknown}.")
-    return {"canonical": canonical, "variants": dict(spec["variants"]),
-            "roles": {r: list(t) for r, t in spec["roles"].items()}}
-
-
-def standardise_titles(titles: pd.Series, path: str | Path | None = None) -> pd.Series:
-    """Map job-title spellings ('CTO', 'C.T.O.', 'COO', ...) onto one spelling each.
-
-    Parameters
-    ----------
-    titles : Series
-        Job titles as typed (not modified).
-    path : path-like, optional
-        Another types file.
-
-    Returns
-    -------
-    Series
-        Plain text (object dtype), same index and name; titles that match
-        nothing are kept as they are.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> standardise_titles(pd.Series(["CTO", "C.T.O.", "Vice President - Operations", "Analyst"])).tolist()
-    ['Chief Technology Officer', 'Chief Technology Officer', 'VP Operations', 'Analyst']
-    """
-    if not isinstance(titles, pd.Series):
-        raise TypeError(f"titles must be a pandas Series (e.g. contacts['job_title']), got {type(titles).__name__}.")
-    spec = job_title_spec(path)
-    out = standardise_labels(titles, spec["canonical"], mapping=spec["variants"], unknown="keep")
-    return out.astype(object)
-
-
-def title_roles(titles: pd.Series, path: str | Path | None = None) -> pd.Series:
-    """The role group of each (standardised) job title, ``"other"`` when it has none.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> title_roles(pd.Series(["COO", "Finance Manager", "Analyst"])).tolist()
-    ['operations', 'finance', 'other']
-    """
-    clean = standardise_titles(titles, path)
-    lookup = {t: role for role, ts in job_title_spec(path)["roles"].items() for t in ts}
-    return clean.map(lambda t: lookup.get(t, "other")).rename("role")
-
-
-_LEGAL = re.compile(r"(privatelimited|pvtltd|limited|ltd)$")
-
-
-def company_key(names: pd.Series) -> pd.Series:
-    """A key that is equal for spellings of the same company ('Pvt Ltd' vs 'Private Limited', case, dots).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> company_key(pd.Series(["Satpura Logistics Pvt Ltd", "Satpura Logistics pvt. ltd.",
-    ...                        "SATPURA LOGISTICS PRIVATE LIMITED"])).nunique()
-    1
-    """
-    if not isinstance(names, pd.Series):
-        raise TypeError(f"names must be a pandas Series of company names, got {type(names).__name__}.")
-    return names.map(lambda n: _LEGAL.sub("", str(normalise_label(n)).replace(" ", "")) if pd.notna(n) else n)
 
 
 # --------------------------------------------------------------------------- price sensitivity
@@ -579,7 +484,7 @@ class TypesData:
         contacts, engagement). Duplicate companies are removed (with their
         contacts and engagement) and job titles standardised.
     store : str
-        Store id (see :func:`course_lib.chapters.targeting.stores`) for *local*.
+        Store id (see :func:`course_lib.analysis.targeting.stores`) for *local*.
     as_of : date-like, optional
         Observation date for RFM (default: the last purchase day).
 
@@ -598,7 +503,7 @@ class TypesData:
         require_columns(transactions, ["customer_id", "date", "amount", "category", "discount_used"], "transactions")
         if not isinstance(b2b, Mapping) or not all(k in b2b for k in ("accounts", "contacts", "engagement")):
             raise TypeError("b2b must be the b2b case (load_case('b2b')) with accounts, contacts and engagement.")
-        from course_lib.chapters.targeting import stores  # noqa: PLC0415
+        from course_lib.analysis.targeting import stores  # noqa: PLC0415
 
         shops = stores().set_index("store_id")
         if store not in shops.index:

@@ -350,7 +350,7 @@ def _as_creative(creative: Any) -> Any:
 
 
 def _target(customers: pd.DataFrame, audience: Any, market: Any) -> tuple[int, np.ndarray]:
-    from course_lib.chapters.targeting import _market_mask, audience_mask  # noqa: PLC0415
+    from course_lib.analysis.targeting import _market_mask, audience_mask  # noqa: PLC0415
 
     require_columns(customers, ["customer_id"], "customers")
     mask = audience_mask(customers, audience)
@@ -394,7 +394,7 @@ def compare_creatives(
     customers : DataFrame
         The customers table the audience refers to (``load_customers()``).
     audience : None, rule, or True/False Series
-        Who is targeted, as in :func:`course_lib.chapters.targeting.audience_mask`.
+        Who is targeted, as in :func:`course_lib.analysis.targeting.audience_mask`.
     creatives : dict of name -> creative, or a list
         Simulator creative names, :class:`AssembledCreative` objects or
         :class:`course_lib.market.simulator.Creative`; a list is labelled by their names.

@@ -3,7 +3,7 @@
 Notebook ``16-case-short-cases`` runs the step-by-step method in condensed
 form on four small case datasets. The steps shared with the longer cases
 (audit before/after, tailored vs generic z-test, budget shift, exam answer)
-come from :mod:`course_lib.chapters.casework`; this module adds what is specific to
+come from :mod:`course_lib.analysis.casework`; this module adds what is specific to
 these four:
 
 * :func:`load_short_plan` -- objective, segments, value propositions,
@@ -401,7 +401,7 @@ def clean_b2b(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge companies listed twice and fill missing regions from the city.
 
-    Companies are the same when :func:`course_lib.chapters.micromarketing_types.company_key`
+    Companies are the same when :func:`course_lib.analysis.cleaning.company_key`
     matches ('Pvt Ltd' vs 'Private Limited', case, dots). The copy's id is
     replaced by the first id everywhere, and its engagement is added to the
     original's (counts summed; a meeting or a win in either row counts;
@@ -433,7 +433,7 @@ def clean_b2b(
     >>> a[["account_id", "region"]].values.tolist(), e[["emails_sent", "deal_won"]].values.tolist()
     ([['A1', 'West']], [[5, True]])
     """
-    from course_lib.chapters.micromarketing_types import company_key  # noqa: PLC0415
+    from course_lib.analysis.cleaning import company_key  # noqa: PLC0415
 
     require_dataframe(accounts, "accounts")
     require_dataframe(engagement, "engagement")
@@ -631,7 +631,7 @@ def second_reminder(
 def _rate_columns(comparison: pd.DataFrame) -> tuple[str, str]:
     rates = [c for c in comparison.columns if str(c).startswith("rate_")]
     if len(rates) != 2:
-        raise ValueError("comparison must come from course_lib.chapters.casework.compare_creatives "
+        raise ValueError("comparison must come from course_lib.analysis.casework.compare_creatives "
                          "(two rate_<variant> columns).")
     return rates[0], rates[1]
 
@@ -648,7 +648,7 @@ def plot_tailored_vs_generic(
     Parameters
     ----------
     comparison : DataFrame
-        From :func:`course_lib.chapters.casework.compare_creatives`.
+        From :func:`course_lib.analysis.casework.compare_creatives`.
     title, unit : str
         Chart title and y-axis label.
     ax : matplotlib Axes, optional
@@ -693,7 +693,7 @@ def plot_response_ratios(comparisons: Mapping[str, pd.DataFrame], *, ax: Any = N
     Parameters
     ----------
     comparisons : dict
-        Case label -> comparison from :func:`course_lib.chapters.casework.compare_creatives`.
+        Case label -> comparison from :func:`course_lib.analysis.casework.compare_creatives`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -749,7 +749,7 @@ def short_case_explorer(comparisons: Mapping[str, tuple[pd.DataFrame, str]]) -> 
     Parameters
     ----------
     comparisons : dict
-        Case label -> (comparison from :func:`course_lib.chapters.casework.compare_creatives`,
+        Case label -> (comparison from :func:`course_lib.analysis.casework.compare_creatives`,
         y-axis label).
 
     Returns

@@ -55,7 +55,7 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-from course_lib.learning.exercises import ____, module_name, workbook_exercises
+from course_lib.learning.exercises import ____, workbook_exercises
 from course_lib.learning.progress import PROGRESS_ENV, atomic_write_text, load_progress, record_result
 
 __all__ = [
@@ -72,7 +72,7 @@ __all__ = [
 #: Values of the ``status`` column.
 STATUSES = ("ok", "error", "timeout", "unparseable", "unknown-workbook")
 _WORKBOOK = re.compile(r"\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*")
-_IMPORT = re.compile(r"course_lib\.chapters\.workbooks\.([a-z0-9_]+)")
+_IMPORT = re.compile(r"load_workbook\(\s*['\"](\d{2}-[a-z0-9-]+)['\"]")
 
 
 def find_submissions(directory: str | os.PathLike[str]) -> list[Path]:
@@ -122,14 +122,12 @@ def identify_workbook(nb: Mapping[str, Any], filename: str = "") -> str | None:
         return candidate
     from course_lib.base import paths
 
-    stems = sorted(p.stem for p in paths.SOLUTIONS_DIR.glob("*.ipynb"))
-    by_module = {module_name(s): s for s in stems if _WORKBOOK.fullmatch(s)}
     for cell in nb.get("cells") or []:
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
         for match in _IMPORT.finditer(source):
-            stem = by_module.get(f"course_lib.chapters.workbooks.{match.group(1)}")
-            if stem and _known(stem):
+            stem = match.group(1)
+            if _known(stem):
                 return stem
     for match in _WORKBOOK.finditer(filename):
         if _known(match.group(0)):

@@ -51,6 +51,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from numbers import Real
 from typing import Any
 
@@ -58,11 +59,13 @@ import numpy as np
 import pandas as pd
 
 from course_lib.base import paths
+from course_lib.base.content import read_yaml
 from course_lib.learning.feedback import ____, Feedback, Placeholder, show
 from course_lib.learning.progress import record_result
 
 __all__ = [
-    "module_name",
+    "chapter_module",
+    "load_workbook",
     "workbook_exercises",
     "Placeholder",
     "____",
@@ -111,7 +114,7 @@ def _fmt_number(x: float) -> str:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (Real, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, (Real, Decimal, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def _close(a: float, b: float, rel: float, abs_: float) -> bool:
@@ -499,6 +502,7 @@ class Exercise:
     topic: str = ""
     title: str = ""
     success: str = "well done."
+    points: float = 1
 
     def __post_init__(self) -> None:
         for name in ("id", "notebook", "var"):
@@ -570,13 +574,12 @@ class Exercise:
 
     def hint(self, n: int = 1) -> None:
         """Show hint number ``n`` (1 = gentlest)."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"n must be a whole number (1, 2, ...), got {type(n).__name__}.")
         if not self.hints:
             show(Feedback("hint", "there is no hint for this exercise; try `.solution()`."))
             return
-        if not 1 <= n <= len(self.hints):
-            raise ValueError(f"n must be between 1 and {len(self.hints)} for {self.id}, got {n}.")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= len(self.hints):
+            show(Feedback("info", f"{self.id} has hints 1 to {len(self.hints)}: try `{self.id}.hint(1)`."))
+            return
         more = f" (hint {n} of {len(self.hints)}; try .hint({n + 1}) for more)" if n < len(self.hints) else ""
         show(Feedback("hint", self.hints[n - 1] + more))
 
@@ -589,38 +592,204 @@ class Exercise:
             show(Feedback("solution", "one way to do it:", code=code))
 
 
-# --------------------------------------------------------------------------- workbooks
+# --------------------------------------------------------------------------- declarative workbooks
 
+#: Where each workbook's checks are declared (``data/exercises/<workbook>.yaml``).
+SPECS_DIR = paths.DATA_DIR / "exercises"
 _STEM = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_EXPECT = ("number", "label", "series", "frame", "check")
+_EXERCISE_KEYS = {"id", "var", "topic", "title", "expect", "answer", "check", "rel_tol", "abs_tol", "what",
+                  "choices", "check_row_order", "single", "mistakes", "success", "hints", "points"}
 
 
-def module_name(notebook: str) -> str:
-    """Return the exercise module for a workbook stem.
+def chapter_module(notebook: str) -> str:
+    """The chapter module that computes a workbook's answers from the course data.
 
     Examples
     --------
-    >>> module_name("02-segmentation-levels")
-    'course_lib.chapters.workbooks.segmentation_levels'
+    >>> chapter_module("05-rfm-micro-segments")
+    'course_lib.chapters.ch05_rfm_micro_segments'
     """
     if not isinstance(notebook, str):
-        raise TypeError(f"notebook must be a str like '00-start-here', got {type(notebook).__name__}.")
+        raise TypeError(f"notebook must be a str like '05-rfm-micro-segments', got {type(notebook).__name__}.")
     if not _STEM.match(notebook):
-        raise ValueError(f"notebook must look like '00-start-here' (two digits, a dash, a name), got {notebook!r}.")
-    return "course_lib.chapters.workbooks." + notebook[3:].replace("-", "_")
+        raise ValueError(f"notebook must look like '05-rfm-micro-segments' (two digits, a dash, a name), "
+                         f"got {notebook!r}.")
+    return "course_lib.chapters.ch" + notebook.replace("-", "_")
+
+
+class _Answers:
+    """The values a workbook's checks compare with, computed from the course data on first use.
+
+    ``answers(**constants)`` of the chapter module gives the right answers
+    and the facts used in messages; ``wrong_answers(**constants)``, when the
+    module has it, gives the values of typical mistakes and is only computed
+    when an answer is wrong.
+    """
+
+    def __init__(self, module: Any, constants: dict[str, Any]) -> None:
+        self.module, self.constants = module, constants
+        self._right: dict[str, Any] | None = None
+        self._wrong: dict[str, Any] | None = None
+
+    @property
+    def right(self) -> dict[str, Any]:
+        if self._right is None:
+            self._right = {**self.constants, **self.module.answers(**self.constants)}
+        return self._right
+
+    def wrong(self, key: str) -> Any:
+        if key in self.right:
+            return self.right[key]
+        if self._wrong is None:
+            more = getattr(self.module, "wrong_answers", None)
+            self._wrong = more(**self.constants) if more else {}
+        return self._wrong[key]
+
+
+def _matches(value: Any, wrong: Any, rel_tol: float, abs_tol: float) -> bool:
+    """Does ``value`` equal a known wrong answer? Never raises."""
+    try:
+        if isinstance(wrong, pd.DataFrame):
+            expect_frame(value, wrong, name="x", rel_tol=rel_tol, abs_tol=abs_tol)
+        elif isinstance(wrong, pd.Series):
+            expect_series(value, wrong, name="x", rel_tol=rel_tol, abs_tol=abs_tol)
+        elif isinstance(wrong, str):
+            expect_label(value, wrong, name="x")
+        elif _is_number(wrong):
+            if isinstance(value, (pd.DataFrame, pd.Series, np.ndarray)) and np.size(value) == 1:
+                value = np.asarray(value).reshape(-1)[0]
+            return _is_number(value) and _close(value, wrong, max(rel_tol, 1e-6), abs_tol)
+        else:
+            return bool(value == wrong)
+    except Exception:  # noqa: BLE001 - a mismatch or a strange value simply does not match
+        return False
+    return True
+
+
+def _spec_checker(spec: dict[str, Any], answers: _Answers, module: Any, where: str) -> Checker:
+    """Build ``checker(value)`` from one exercise's declaration."""
+    kind, name = spec["expect"], spec["var"]
+    tol = {"rel_tol": float(spec.get("rel_tol", 1e-6)), "abs_tol": float(spec.get("abs_tol", 1e-9))}
+    if kind == "check":
+        custom = getattr(module, spec["check"], None)
+        if not callable(custom):
+            raise ValueError(f"{where}: the chapter module has no function {spec['check']!r}.")
+
+    def compare(value: Any, expected: Any) -> str | None:
+        if kind == "check":
+            return custom(value, answers.right)
+        if kind == "number":
+            expect_number(value, expected, name=name, **tol)
+        elif kind == "label":
+            choices = spec.get("choices")
+            choices = answers.right[choices] if isinstance(choices, str) else choices
+            expect_label(value, expected, name=name, choices=choices)
+        elif kind == "series":
+            expect_series(value, expected, name=name, what=spec.get("what", "label"), **tol)
+        else:
+            expect_frame(value, expected, name=name, what=spec.get("what", "row"),
+                         check_row_order=bool(spec.get("check_row_order", False)), **tol)
+        return None
+
+    def checker(value: Any) -> str | None:
+        right = answers.right
+        expected = right.get(spec.get("answer")) if kind != "check" else None
+        try:
+            extra = compare(value, expected)
+        except Mismatch as first:
+            for mistake in spec.get("mistakes", []):
+                message = mistake["message"].format_map(right)
+                if "length" in mistake:
+                    if isinstance(value, _COLLECTIONS) and len(value) == right[mistake["length"]]:
+                        raise Mismatch(message) from None
+                    continue
+                wrong = mistake["value"] if "value" in mistake else answers.wrong(mistake["answer"])
+                if kind != "check" and _matches(expected, wrong, **tol):
+                    continue  # on some data a typical mistake gives the right answer: never call it wrong
+                if _matches(value, wrong, **tol):
+                    raise Mismatch(message) from None
+            if spec.get("single") and isinstance(value, _COLLECTIONS + (np.ndarray, dict)) and np.size(value) != 1:
+                expect_single(value, name=name, hint=spec["single"], also=(np.ndarray, dict))
+            raise first from None
+        success = spec.get("success")
+        parts = [success.format_map(right) if success else "", extra or ""]
+        return " ".join(p for p in parts if p) or None
+
+    return checker
+
+
+def _validate_spec(spec: Any, where: str) -> None:
+    if not isinstance(spec, dict):
+        raise ValueError(f"{where} must be a mapping, got {type(spec).__name__}.")
+    unknown = sorted(set(spec) - _EXERCISE_KEYS)
+    if unknown:
+        raise ValueError(f"{where} has unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_EXERCISE_KEYS))}.")
+    for key in ("id", "var", "expect"):
+        if not isinstance(spec.get(key), str) or not spec[key]:
+            raise ValueError(f"{where} needs {key!r} (text).")
+    if spec["expect"] not in _EXPECT:
+        raise ValueError(f"{where}: expect must be one of {', '.join(_EXPECT)}, got {spec['expect']!r}.")
+    if spec["expect"] == "check" and not isinstance(spec.get("check"), str):
+        raise ValueError(f"{where}: expect 'check' needs 'check' (the name of a function in the chapter module).")
+    if spec["expect"] != "check" and not isinstance(spec.get("answer"), str):
+        raise ValueError(f"{where} needs 'answer' (a key of the chapter module's answers()).")
+    for i, mistake in enumerate(spec.get("mistakes", []) or []):
+        if not isinstance(mistake, dict) or not isinstance(mistake.get("message"), str) or \
+                len({"answer", "value", "length"} & set(mistake)) != 1:
+            raise ValueError(f"{where}, mistake {i + 1}: give a 'message' and one of 'answer', 'value' or 'length'.")
+
+
+def load_workbook(notebook: str) -> list[Exercise]:
+    """The checked exercises of a workbook, built from their declaration.
+
+    Each workbook's checks are declared in ``data/exercises/<notebook>.yaml``:
+    the variable, what kind of value it is (``number``, ``label``,
+    ``series``, ``frame``), which of the chapter module's ``answers()``
+    it must equal, the tolerance, the hints, the known mistakes with their
+    feedback and a success message. ``answers()`` lives in the chapter module
+    (:func:`chapter_module`) and computes every value from the course data.
+
+    Examples
+    --------
+    >>> q1, q2 = load_workbook("00-start-here")
+    >>> q2.var, q2.evaluate(____).status
+    ('best_ad', 'not_attempted')
+    """
+    module_path = chapter_module(notebook)
+    path = SPECS_DIR / f"{notebook}.yaml"
+    if not path.exists():
+        raise ValueError(f"there are no exercises for the workbook {notebook!r} (no file data/exercises/{path.name}).")
+    data = read_yaml(path, what="exercise")
+    if data.get("notebook") != notebook:
+        raise ValueError(f"{path.name}: 'notebook' is {data.get('notebook')!r}, expected {notebook!r}.")
+    module = importlib.import_module(module_path)  # the chapter's answers: a plug-in named by the data
+    constants = dict(data.get("constants") or {})
+    answers = _Answers(module, constants)
+    exercises = []
+    for i, spec in enumerate(data.get("exercises") or []):
+        where = f"{path.name}, exercise {i + 1}"
+        _validate_spec(spec, where)
+        exercises.append(Exercise(
+            id=spec["id"], notebook=notebook, var=spec["var"], topic=spec.get("topic", ""),
+            title=spec.get("title", "").format_map(constants),
+            hints=[h.format_map(constants) for h in spec.get("hints", [])],
+            checker=_spec_checker(spec, answers, module, where), success="well done.",
+            points=spec.get("points", 1),
+        ))
+    if not exercises:
+        raise ValueError(f"{path.name} declares no exercises.")
+    return exercises
 
 
 def workbook_exercises(notebook: str) -> list[Exercise]:
-    """Return the exercises of a workbook, in order.
-
-    Raises ``ValueError`` when the workbook has no exercise module.
-    """
-    name = module_name(notebook)
+    """The exercises of a workbook (TRANSITIONAL: falls back to the old per-workbook module)."""
+    if (SPECS_DIR / f"{notebook}.yaml").exists():
+        return load_workbook(notebook)
+    chapter_module(notebook)
+    name = "course_lib.chapters.workbooks." + notebook[3:].replace("-", "_")
     try:
         module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        raise ValueError(f"there are no exercises for the workbook {notebook!r} (no module {name}).") from None
-    if getattr(module, "NOTEBOOK", None) != notebook:
-        raise ValueError(f"{name}.NOTEBOOK is {getattr(module, 'NOTEBOOK', None)!r}, expected {notebook!r}.")
+    except ModuleNotFoundError:
+        raise ValueError(f"there are no exercises for the workbook {notebook!r}.") from None
     return list(module.EXERCISES)

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from course_lib.chapters.casework import load_case_plan
+from course_lib.analysis.casework import load_case_plan
 from course_lib.analysis.cleaning import dedupe
 from course_lib.market.datasets import load_case
 from course_lib.learning.exercises import Exercise, Mismatch, expect_number, expect_series, expect_single

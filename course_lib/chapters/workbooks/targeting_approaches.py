@@ -51,7 +51,7 @@ def _customers() -> pd.DataFrame:
 
 def _distances() -> pd.Series:
     from course_lib.analysis.geo import haversine_km  # noqa: PLC0415
-    from course_lib.chapters.targeting import stores  # noqa: PLC0415
+    from course_lib.analysis.targeting import stores  # noqa: PLC0415
 
     customers = _customers()
     store = stores().set_index("store_id").loc[STORE_ID]
@@ -162,7 +162,7 @@ def organic_plans() -> pd.DataFrame:
     ['everyone', 'demographic']
     """
     from course_lib.market.datasets import load_transactions  # noqa: PLC0415
-    from course_lib.chapters.targeting import add_flags, compare_audiences, purchase_audience  # noqa: PLC0415
+    from course_lib.analysis.targeting import add_flags, compare_audiences, purchase_audience  # noqa: PLC0415
 
     buyers = purchase_audience(load_transactions(), "organic_food", start="2025-01-01")
     customers = add_flags(_customers(), organic_buyer=buyers)

@@ -22,7 +22,7 @@ locations -- lives in ``data/content/targeting.yaml``.
 Examples
 --------
 >>> import pandas as pd
->>> from course_lib.chapters.targeting import event_audience
+>>> from course_lib.analysis.targeting import event_audience
 >>> ev = pd.DataFrame({"customer_id": ["C1", "C1", "C2"],
 ...                    "event": ["cart_abandoned", "cart_abandoned", "purchase"],
 ...                    "product_category": ["electronics", "electronics", "groceries"]})

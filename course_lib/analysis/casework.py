@@ -26,7 +26,7 @@ that are the same in every case live here, so each case notebook stays thin:
 Examples
 --------
 >>> import pandas as pd
->>> from course_lib.chapters.casework import response_by_segment
+>>> from course_lib.analysis.casework import response_by_segment
 >>> ads = pd.DataFrame({"segment": ["a", "b"], "impressions": [1000, 1000], "clicks": [20, 10],
 ...                     "conversions": [4, 1], "spend": [100.0, 100.0], "revenue": [400.0, 100.0]})
 >>> response_by_segment(ads)[["segment", "ctr", "cpa"]]
