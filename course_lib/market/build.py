@@ -46,7 +46,7 @@ from course_lib.base.validation import require_positive_int
 __all__ = ["SOURCE_FILES", "generate_all", "write_table", "main"]
 
 #: Hand-written or real inputs (read from ``source_dir``, listed in the manifest).
-SOURCE_FILES: tuple[str, ...] = ("market/market.yaml", "cases/cases.yaml", "cdnow/CDNOW_master.txt")
+SOURCE_FILES: tuple[str, ...] = ("market/market.yaml", "market/segments.yaml", "cases/cases.yaml", "cdnow/CDNOW_master.txt")
 MANIFEST_NAME = "MANIFEST.json"
 
 

@@ -31,8 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
-
+from course_lib.base.content import read_yaml
 from course_lib.base.paths import DATA_DIR
 from course_lib.base.validation import require_choice, require_positive_int
 
@@ -70,209 +69,35 @@ EVENTS_END: pd.Timestamp = pd.Timestamp("2025-12-31")
 #: Customer attributes are a snapshot taken on this day (before the clickstream window).
 SNAPSHOT_DATE: pd.Timestamp = pd.Timestamp("2025-09-30")
 
-CATEGORIES: list[str] = [
-    "groceries", "sportswear", "ethnic_wear", "western_wear", "electronics",
-    "home_decor", "beauty_personal_care", "books_stationery", "health_pharmacy", "organic_food",
-]
-INCOME_BANDS: list[str] = ["below_3L", "3L_6L", "6L_12L", "12L_25L", "above_25L"]
-EDUCATION_LEVELS: list[str] = ["secondary", "higher_secondary", "diploma", "graduate", "postgraduate"]
-GENDERS: list[str] = ["female", "male", "other"]
-OCCUPATIONS: list[str] = [
-    "student", "it_professional", "salaried_private", "government", "self_employed",
-    "business_owner", "healthcare", "teacher", "homemaker", "retired",
-]
-FAMILY_STATUSES: list[str] = ["single", "married_no_kids", "married_with_kids", "joint_family", "widowed"]
-NEIGHBOURHOOD_TYPES: list[str] = [
-    "upscale", "commercial", "old_city", "residential", "new_residential",
-    "college_area", "tech_corridor", "industrial",
-]
-INTERESTS: list[str] = ["fitness", "eco", "fashion", "tech", "cooking", "travel", "gaming", "reading"]
-LIFE_EVENTS: list[str] = [
-    "none", "moved_house", "married", "new_baby", "new_job", "exam_season", "graduated", "retired",
-]
-PREFERRED_CHANNELS: list[str] = ["email", "sms", "whatsapp", "app_push", "social_media", "in_store"]
-TRANSACTION_CHANNELS: list[str] = ["store", "website", "app"]
-EVENT_TYPES: list[str] = [
-    "app_open", "page_view", "product_view", "add_to_cart", "cart_abandoned",
-    "purchase", "signup_started", "signup_completed",
-]
-PAGES: list[str] = ["home", "offers", "category", "product", "cart", "checkout", "signup"]
-DEVICES: list[str] = ["android", "ios", "web"]
-
-JOB_TITLES: dict[str, list[str]] = {
-    "it_professional": ["Software Engineer", "Senior Software Engineer", "Data Analyst", "QA Engineer",
-                        "Project Manager", "DevOps Engineer", "Product Manager"],
-    "salaried_private": ["Sales Executive", "Accountant", "HR Executive", "Operations Manager",
-                         "Marketing Executive", "Branch Manager", "Customer Support Associate"],
-    "government": ["Clerk", "Section Officer", "Railway Engineer", "Bank Officer", "Police Sub-Inspector"],
-    "self_employed": ["Chartered Accountant", "Lawyer", "Architect", "Consultant", "Photographer"],
-    "business_owner": ["Shop Owner", "Textile Trader", "Restaurant Owner", "Distributor", "Builder"],
-    "healthcare": ["Doctor", "Nurse", "Pharmacist", "Physiotherapist", "Lab Technician"],
-    "teacher": ["School Teacher", "Lecturer", "Tuition Teacher", "Professor"],
-}
-
-# ----------------------------------------------------------------------------------------------
-# The latent segments (documented for instructors in instructors/latent-structure.md).
-# Probability vectors follow the order of the vocabularies above.
-# ----------------------------------------------------------------------------------------------
-SEGMENTS: dict[str, dict[str, Any]] = {
-    "value_families": dict(
-        share=0.20, age=(38, 6, 28, 55), female=0.55,
-        income=[0.10, 0.40, 0.35, 0.13, 0.02],
-        education=[0.10, 0.25, 0.15, 0.40, 0.10],
-        occupation=[0, 0.05, 0.30, 0.15, 0.12, 0.08, 0.05, 0.08, 0.17, 0],
-        family=[0.02, 0.05, 0.70, 0.23, 0],
-        hood={"residential": 3, "new_residential": 3, "old_city": 2, "industrial": 1.5, "commercial": 1},
-        interests=[0.10, 0.10, 0.15, 0.15, 0.55, 0.15, 0.10, 0.15],
-        life=[0.80, 0.06, 0.0, 0.06, 0.03, 0.05, 0.0, 0.0],
-        pref_channel=[0.10, 0.25, 0.40, 0.10, 0.10, 0.05],
-        consent=(0.70, 0.85, 0.75), app_user=0.35,
-        tx_rate=7.0, churn=0.15, spend=0.9, discount=0.45,
-        cats=[0.45, 0.05, 0.07, 0.06, 0.04, 0.07, 0.08, 0.08, 0.07, 0.03],
-        tx_channel=[0.60, 0.15, 0.25],
-        sessions=1.35, views=2.0, cart=0.35, buy=0.45, install=0.10,
-        response=1.0, conversion=0.036, basket=1600,
-    ),
-    "young_tech_professionals": dict(
-        share=0.13, age=(28, 3.5, 22, 38), female=0.38,
-        income=[0.0, 0.08, 0.40, 0.40, 0.12],
-        education=[0, 0.02, 0.08, 0.55, 0.35],
-        occupation=[0, 0.75, 0.15, 0.02, 0.05, 0.03, 0, 0, 0, 0],
-        family=[0.65, 0.25, 0.08, 0.02, 0],
-        hood={"tech_corridor": 5, "new_residential": 2.5, "upscale": 1, "college_area": 1},
-        interests=[0.35, 0.20, 0.35, 0.80, 0.15, 0.55, 0.50, 0.30],
-        life=[0.70, 0.10, 0.06, 0.02, 0.10, 0.0, 0.02, 0.0],
-        pref_channel=[0.35, 0.03, 0.12, 0.30, 0.18, 0.02],
-        consent=(0.80, 0.55, 0.85), app_user=0.70,
-        tx_rate=5.0, churn=0.20, spend=1.25, discount=0.20,
-        cats=[0.12, 0.10, 0.03, 0.20, 0.30, 0.08, 0.07, 0.05, 0.02, 0.03],
-        tx_channel=[0.15, 0.35, 0.50],
-        sessions=2.25, views=3.0, cart=0.40, buy=0.55, install=0.20,
-        response=0.8, conversion=0.03, basket=5000,
-    ),
-    "college_students": dict(
-        share=0.14, age=(20, 1.6, 17, 24), female=0.50,
-        income=[0.70, 0.22, 0.06, 0.02, 0.0],
-        education=[0.05, 0.70, 0.10, 0.15, 0.0],
-        occupation=[1.0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-        family=[1.0, 0, 0, 0, 0],
-        hood={"college_area": 6, "commercial": 1, "residential": 1, "new_residential": 0.5},
-        interests=[0.30, 0.25, 0.55, 0.45, 0.05, 0.30, 0.65, 0.35],
-        life=[0.55, 0.05, 0.0, 0.0, 0.0, 0.30, 0.10, 0.0],
-        pref_channel=[0.05, 0.05, 0.20, 0.15, 0.55, 0.0],
-        consent=(0.55, 0.60, 0.90), app_user=0.55,
-        tx_rate=3.5, churn=0.30, spend=0.65, discount=0.55,
-        cats=[0.08, 0.15, 0.05, 0.30, 0.12, 0.01, 0.12, 0.15, 0.01, 0.01],
-        tx_channel=[0.20, 0.25, 0.55],
-        sessions=2.48, views=2.5, cart=0.45, buy=0.25, install=0.25,
-        response=1.4, conversion=0.018, basket=1100,
-    ),
-    "fitness_enthusiasts": dict(
-        share=0.10, age=(30, 6, 20, 48), female=0.45,
-        income=[0.03, 0.17, 0.45, 0.28, 0.07],
-        education=[0.02, 0.10, 0.10, 0.55, 0.23],
-        occupation=[0.05, 0.30, 0.30, 0.05, 0.10, 0.05, 0.10, 0.05, 0, 0],
-        family=[0.50, 0.25, 0.20, 0.05, 0],
-        hood={"new_residential": 3, "upscale": 2, "tech_corridor": 1.5, "residential": 1.5},
-        interests=[0.90, 0.35, 0.40, 0.35, 0.25, 0.50, 0.15, 0.20],
-        life=[0.75, 0.08, 0.05, 0.02, 0.08, 0.0, 0.02, 0.0],
-        pref_channel=[0.20, 0.05, 0.15, 0.35, 0.25, 0.0],
-        consent=(0.75, 0.65, 0.80), app_user=0.60,
-        tx_rate=5.0, churn=0.18, spend=1.05, discount=0.30,
-        cats=[0.15, 0.38, 0.02, 0.10, 0.08, 0.02, 0.07, 0.03, 0.05, 0.10],
-        tx_channel=[0.30, 0.25, 0.45],
-        sessions=1.57, views=2.5, cart=0.40, buy=0.50, install=0.20,
-        response=1.1, conversion=0.036, basket=2600,
-    ),
-    "affluent_traditional": dict(
-        share=0.12, age=(50, 7, 36, 68), female=0.50,
-        income=[0.0, 0.03, 0.17, 0.45, 0.35],
-        education=[0.05, 0.10, 0.05, 0.50, 0.30],
-        occupation=[0, 0.02, 0.15, 0.13, 0.15, 0.30, 0.10, 0.05, 0.10, 0],
-        family=[0.02, 0.08, 0.40, 0.48, 0.02],
-        hood={"upscale": 6, "commercial": 1.5, "old_city": 1.5},
-        interests=[0.10, 0.15, 0.30, 0.15, 0.40, 0.55, 0.02, 0.45],
-        life=[0.85, 0.03, 0.07, 0.0, 0.0, 0.0, 0.0, 0.05],
-        pref_channel=[0.35, 0.20, 0.25, 0.02, 0.03, 0.15],
-        consent=(0.75, 0.80, 0.55), app_user=0.25,
-        tx_rate=4.5, churn=0.10, spend=1.60, discount=0.12,
-        cats=[0.20, 0.02, 0.30, 0.05, 0.10, 0.15, 0.08, 0.02, 0.06, 0.02],
-        tx_channel=[0.70, 0.20, 0.10],
-        sessions=0.68, views=2.5, cart=0.40, buy=0.60, install=0.05,
-        response=0.7, conversion=0.048, basket=5500,
-    ),
-    "eco_conscious_urbanites": dict(
-        share=0.08, age=(34, 6, 24, 52), female=0.62,
-        income=[0.0, 0.10, 0.40, 0.38, 0.12],
-        education=[0, 0.03, 0.05, 0.42, 0.50],
-        occupation=[0, 0.30, 0.25, 0.05, 0.15, 0.05, 0.10, 0.10, 0, 0],
-        family=[0.35, 0.35, 0.27, 0.03, 0],
-        hood={"upscale": 3, "new_residential": 3, "tech_corridor": 1},
-        interests=[0.45, 0.90, 0.25, 0.30, 0.50, 0.45, 0.05, 0.55],
-        life=[0.78, 0.08, 0.05, 0.04, 0.05, 0.0, 0.0, 0.0],
-        pref_channel=[0.50, 0.05, 0.15, 0.15, 0.15, 0.0],
-        consent=(0.85, 0.50, 0.60), app_user=0.45,
-        tx_rate=5.5, churn=0.12, spend=1.15, discount=0.18,
-        cats=[0.20, 0.05, 0.04, 0.06, 0.03, 0.08, 0.10, 0.06, 0.05, 0.33],
-        tx_channel=[0.35, 0.40, 0.25],
-        sessions=1.35, views=2.5, cart=0.40, buy=0.55, install=0.15,
-        response=0.9, conversion=0.042, basket=1900,
-    ),
-    "seniors": dict(
-        share=0.10, age=(66, 5, 58, 85), female=0.54,
-        income=[0.25, 0.35, 0.25, 0.12, 0.03],
-        education=[0.30, 0.25, 0.10, 0.25, 0.10],
-        occupation=[0, 0, 0, 0, 0.05, 0.05, 0, 0, 0.15, 0.75],
-        family=[0.03, 0.35, 0.05, 0.35, 0.22],
-        hood={"old_city": 3, "residential": 2.5, "upscale": 1.5, "commercial": 1},
-        interests=[0.08, 0.15, 0.03, 0.03, 0.35, 0.20, 0.0, 0.50],
-        life=[0.88, 0.02, 0.0, 0.0, 0.0, 0.0, 0.0, 0.10],
-        pref_channel=[0.05, 0.45, 0.30, 0.0, 0.0, 0.20],
-        consent=(0.40, 0.85, 0.35), app_user=0.10,
-        tx_rate=5.0, churn=0.10, spend=0.85, discount=0.25,
-        cats=[0.40, 0.0, 0.06, 0.02, 0.02, 0.04, 0.04, 0.04, 0.35, 0.03],
-        tx_channel=[0.80, 0.10, 0.10],
-        sessions=0.27, views=1.5, cart=0.30, buy=0.50, install=0.05,
-        response=0.6, conversion=0.03, basket=1200,
-    ),
-    "deal_hunters": dict(
-        share=0.13, age=(32, 9, 18, 60), female=0.52,
-        income=[0.30, 0.40, 0.22, 0.07, 0.01],
-        education=[0.15, 0.25, 0.15, 0.40, 0.05],
-        occupation=[0.05, 0.08, 0.35, 0.07, 0.15, 0.05, 0.03, 0.05, 0.17, 0],
-        family=[0.35, 0.15, 0.35, 0.15, 0],
-        hood={"residential": 2, "industrial": 2, "old_city": 1.5, "new_residential": 1.5, "commercial": 1.5},
-        interests=[0.10, 0.05, 0.45, 0.25, 0.20, 0.15, 0.30, 0.10],
-        life=[0.80, 0.06, 0.03, 0.03, 0.05, 0.02, 0.01, 0.0],
-        pref_channel=[0.10, 0.20, 0.30, 0.20, 0.20, 0.0],
-        consent=(0.65, 0.80, 0.85), app_user=0.50,
-        tx_rate=6.0, churn=0.22, spend=0.70, discount=0.85,
-        cats=[0.25, 0.08, 0.08, 0.20, 0.08, 0.06, 0.12, 0.05, 0.04, 0.04],
-        tx_channel=[0.30, 0.30, 0.40],
-        sessions=1.8, views=3.5, cart=0.55, buy=0.30, install=0.15,
-        response=1.5, conversion=0.021, basket=900,
-    ),
-}
+#: The latent segments and the vocabularies they draw from live in ``data/market/segments.yaml``.
+SEGMENTS_PATH = DATA_DIR / "market" / "segments.yaml"
+_SPEC = read_yaml(SEGMENTS_PATH, what="market segments")
+_VOCAB = _SPEC["vocabularies"]
+CATEGORIES: list[str] = _VOCAB["categories"]
+INCOME_BANDS: list[str] = _VOCAB["income_bands"]
+EDUCATION_LEVELS: list[str] = _VOCAB["education_levels"]
+GENDERS: list[str] = _VOCAB["genders"]
+OCCUPATIONS: list[str] = _VOCAB["occupations"]
+FAMILY_STATUSES: list[str] = _VOCAB["family_statuses"]
+NEIGHBOURHOOD_TYPES: list[str] = _VOCAB["neighbourhood_types"]
+INTERESTS: list[str] = _VOCAB["interests"]
+LIFE_EVENTS: list[str] = _VOCAB["life_events"]
+PREFERRED_CHANNELS: list[str] = _VOCAB["preferred_channels"]
+TRANSACTION_CHANNELS: list[str] = _VOCAB["transaction_channels"]
+EVENT_TYPES: list[str] = _VOCAB["event_types"]
+PAGES: list[str] = _VOCAB["pages"]
+DEVICES: list[str] = _VOCAB["devices"]
+JOB_TITLES: dict[str, list[str]] = _SPEC["job_titles"]
+#: One entry per latent segment (documented for instructors in instructors/latent-structure.md);
+#: probability vectors follow the order of the vocabularies above.
+SEGMENTS: dict[str, dict[str, Any]] = _SPEC["segments"]
 SEGMENT_NAMES: list[str] = list(SEGMENTS)
-
-#: Median basket (rupees) per category for an average-income customer.
-CATEGORY_MEDIAN_AMOUNT: dict[str, float] = {
-    "groceries": 1100, "sportswear": 2100, "ethnic_wear": 3200, "western_wear": 1700,
-    "electronics": 7500, "home_decor": 2300, "beauty_personal_care": 750,
-    "books_stationery": 550, "health_pharmacy": 650, "organic_food": 900,
-}
-CATEGORY_SIGMA: dict[str, float] = {
-    "groceries": 0.45, "sportswear": 0.5, "ethnic_wear": 0.6, "western_wear": 0.5, "electronics": 0.8,
-    "home_decor": 0.6, "beauty_personal_care": 0.5, "books_stationery": 0.5, "health_pharmacy": 0.6,
-    "organic_food": 0.45,
-}
-INCOME_MULTIPLIER: np.ndarray = np.array([0.70, 0.85, 1.0, 1.25, 1.6])
-
-APARTMENT_PREFIXES = ["Shanti", "Sai", "Green", "Royal", "Lotus", "Silver", "Sunrise", "Krishna", "Ganga",
-                      "Palm", "Orchid", "Emerald", "Pearl", "Harmony", "Vrindavan", "Skyline", "Maple",
-                      "Utsav", "Anand", "Sapphire", "Jasmine", "Pristine", "Tulsi", "Shree"]
-APARTMENT_SUFFIXES = ["Residency", "Heights", "Towers", "Enclave", "Apartments", "Park", "Gardens",
-                      "Residences", "Vihar", "Greens"]
+#: Median basket (rupees) per category for an average-income customer, and its spread.
+CATEGORY_MEDIAN_AMOUNT: dict[str, float] = _SPEC["category_median_amount"]
+CATEGORY_SIGMA: dict[str, float] = _SPEC["category_sigma"]
+INCOME_MULTIPLIER: np.ndarray = np.array(_SPEC["income_multiplier"], dtype=float)
+APARTMENT_PREFIXES: list[str] = _SPEC["apartment_prefixes"]
+APARTMENT_SUFFIXES: list[str] = _SPEC["apartment_suffixes"]
 
 
 @dataclass
@@ -320,9 +145,8 @@ class Market:
 
 
 @functools.lru_cache(maxsize=4)
-def _read_yaml(path: str) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+def _read_config(path: str) -> dict[str, Any]:
+    return read_yaml(path, what="market configuration")
 
 
 def load_market_config(path: Path | str | None = None) -> dict[str, Any]:
@@ -355,7 +179,7 @@ def load_market_config(path: Path | str | None = None) -> dict[str, Any]:
         )
     import copy
 
-    return copy.deepcopy(_read_yaml(str(path.resolve())))
+    return copy.deepcopy(_read_config(str(path.resolve())))
 
 
 # ----------------------------------------------------------------------------------------------
