@@ -33,7 +33,8 @@ import pandas as pd
 from course_lib.market.synthetic import SEGMENT_NAMES, SEGMENTS, INTERESTS, Market, load_market_config
 from course_lib.base.validation import require_choice, require_number, require_positive_int
 
-__all__ = ["Channel", "Creative", "SimulationResult", "channels", "creatives", "simulate", "compare"]
+__all__ = ["default_market", "market_arrays", "resolve_channel", "Channel", "Creative", "SimulationResult",
+           "channels", "creatives", "simulate", "compare"]
 
 _COST_MODELS = ("cpm", "cpc")
 
@@ -248,14 +249,15 @@ def creatives() -> dict[str, Creative]:
 
 
 @functools.lru_cache(maxsize=1)
-def _default_market() -> Market:
+def default_market() -> Market:
+    """The course market (customers and their hidden segments), loaded once per session."""
     from course_lib.market.datasets import load_customers, load_latent_segments
 
     return Market(customers=load_customers(), latent=load_latent_segments())
 
 
-def _prepared(market: Market) -> dict[str, Any]:
-    """Arrays aligned with ``market.customers`` (computed once per market)."""
+def market_arrays(market: Market) -> dict[str, Any]:
+    """Arrays aligned with ``market.customers`` (computed once per market): ``seg``, ``resp``, ``ids``."""
     cache = market._cache
     if "seg" not in cache:
         customers, latent = market.customers, market.latent
@@ -319,7 +321,8 @@ def _audience_mask(audience: Any, market: Market, cache: dict[str, Any]) -> np.n
                     f"{type(audience).__name__}.")
 
 
-def _resolve_channel(channel: Any) -> Channel:
+def resolve_channel(channel: Any) -> Channel:
+    """A :class:`Channel` from its name (or the Channel itself); a clear error for an unknown name."""
     if isinstance(channel, Channel):
         return channel
     if not isinstance(channel, str):
@@ -425,13 +428,13 @@ def simulate(
     fatigue = require_number(fatigue, "fatigue", minimum=0.0, maximum=1.0)
     if fatigue >= 1.0:
         raise ValueError("fatigue must be below 1 (1 would make every repeat impression worthless); got 1.")
-    ch = _resolve_channel(channel)
+    ch = resolve_channel(channel)
     cr = _resolve_creative(creative)
     if market is None:
-        market = _default_market()
+        market = default_market()
     elif not isinstance(market, Market):
         raise TypeError(f"market must be a course_lib.market.synthetic.Market, got {type(market).__name__}.")
-    cache = _prepared(market)
+    cache = market_arrays(market)
     mask = _audience_mask(audience, market, cache)
     audience_size = int(mask.sum())
     if audience_size == 0:
@@ -548,3 +551,7 @@ def compare(plans: Mapping[str, Mapping[str, Any]], *, seed: int = 0, market: Ma
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "plan"
     return out
+
+
+# TRANSITIONAL aliases while chapter modules move to the public names (removed at the end of issue 16).
+_default_market, _prepared, _resolve_channel = default_market, market_arrays, resolve_channel
