@@ -163,7 +163,7 @@ def test_missing_or_invalid_files(tmp_path):
         load_examples(path=tmp_path / "nope.yaml")
     with pytest.raises(ContentError, match="not valid YAML"):
         load_examples(path=_write(tmp_path, "bad.yaml", "examples: [unclosed\n"))
-    with pytest.raises(ContentError, match="mapping at the top level"):
+    with pytest.raises(ContentError, match="must hold a dict at the top level"):
         load_examples(path=_write(tmp_path, "list.yaml", "- a\n- b\n"))
     with pytest.raises(ContentError, match="mapping 'sources'"):
         load_examples(path=_write(tmp_path, "nosrc.yaml", "examples: []\n"))
