@@ -297,7 +297,7 @@ def test_schema_file_level_problems(tmp_path):
     (tmp_path / "bad.yaml").write_text("questions: [\n", encoding="utf-8")
     (tmp_path / "list.yaml").write_text("- id: x\n", encoding="utf-8")
     errors = validate_bank(tmp_path)
-    assert any(e.startswith("bad.yaml: not valid YAML") for e in errors)
+    assert any(e.startswith("bad.yaml is not valid YAML (line") for e in errors)
     assert any(e.startswith("list.yaml: the file must contain one key") for e in errors)
     assert validate_bank(tmp_path / "missing") == [f"{tmp_path / 'missing'}: the question folder does not exist."]
 

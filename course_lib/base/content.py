@@ -13,8 +13,8 @@ Examples
 --------
 >>> load_yaml("a: [1, 2]\\nb: text")
 {'a': [1, 2], 'b': 'text'}
->>> read_yaml(paths.DATA_DIR / "questions" / "topics.yaml")["topics"][0]["id"]
-'basics'
+>>> read_yaml(paths.DATA_DIR / "questions" / "topics.yaml")["topics"]["basics"][:11]
+'Definitions'
 """
 
 from __future__ import annotations

@@ -46,12 +46,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from course_lib.base import paths
 from course_lib.learning.feedback import Feedback, show
 from course_lib.learning.progress import load_progress, record_result
-from course_lib.base.content import load_yaml
+from course_lib.base.content import ContentError, read_yaml
 
 __all__ = [
     "FLASHCARDS_DIR",
@@ -172,9 +171,9 @@ def _read_all(folder: Path) -> tuple[list[Card], list[str]]:
         errors.append(f"{folder}: no *.yaml flashcard files.")
     for file in files:
         try:
-            data = load_yaml(file.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            errors.append(f"{file.name}: not valid YAML ({exc}).")
+            data = read_yaml(file, expect=object, what="flashcard")
+        except ContentError as exc:
+            errors.append(str(exc))
             continue
         if not isinstance(data, dict) or set(data) != {"cards"} or not isinstance(data["cards"], list) or not data["cards"]:
             errors.append(f"{file.name}: the file must contain one key, 'cards', holding a non-empty list.")

@@ -53,12 +53,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from course_lib.base import paths
 from course_lib.learning.feedback import Feedback, show
 from course_lib.learning.progress import record_result
-from course_lib.base.content import load_yaml
+from course_lib.base.content import ContentError, read_yaml
 
 __all__ = [
     "QUESTIONS_DIR",
@@ -323,9 +322,9 @@ def _read_topics(directory: Path, errors: list[str]) -> dict[str, str] | None:
     if not path.is_file():
         return None
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        errors.append(f"{TOPICS_FILE}: not valid YAML ({exc}).")
+        data = read_yaml(path, expect=object, what="topics")
+    except ContentError as exc:
+        errors.append(str(exc))
         return None
     table = data.get("topics") if isinstance(data, dict) else None
     if not isinstance(table, dict) or not table or not all(
@@ -367,9 +366,9 @@ def _read_bank(directory: Path) -> tuple[list[Question], list[str]]:
     for file in files:
         where = file.name
         try:
-            data = load_yaml(file.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            errors.append(f"{where}: not valid YAML ({exc}).")
+            data = read_yaml(file, expect=object, what="question")
+        except ContentError as exc:
+            errors.append(str(exc))
             continue
         if not isinstance(data, dict) or set(data) != {"questions"} or not isinstance(data["questions"], list):
             errors.append(f"{where}: the file must contain one key, 'questions', holding a list of questions.")

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from course_lib.base.content import read_yaml
 from course_lib.base.paths import DATA_DIR
 from course_lib.base.validation import require_choice
 
@@ -60,7 +60,7 @@ def load_cases_config(path: Path | str | None = None) -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(f"case parameters {path} are missing; restore them with "
                                 "`git checkout -- data/cases/cases.yaml`.")
-    cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cfg = read_yaml(path, what="case parameters")
     missing = [n for n in CASE_NAMES if n not in cfg]
     if missing:
         raise ValueError(f"{path} has no parameters for case(s) {missing}.")

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from course_lib.market import synthetic as _m
+from course_lib.base.content import read_yaml
+from course_lib.market import synthetic as market_spec
 from course_lib.base.paths import DATA_DIR
 
 __all__ = [
@@ -202,18 +202,18 @@ def _cat(values: pd.Series, categories: list[str] | None = None, ordered: bool =
 
 def _read_customers(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={"pin_code": str, "customer_id": str})
-    df["gender"] = _cat(df["gender"], _m.GENDERS)
-    df["income_band"] = _cat(df["income_band"], _m.INCOME_BANDS, ordered=True)
-    df["education"] = _cat(df["education"], _m.EDUCATION_LEVELS, ordered=True)
-    df["occupation"] = _cat(df["occupation"], _m.OCCUPATIONS)
-    df["family_status"] = _cat(df["family_status"], _m.FAMILY_STATUSES)
-    df["life_event"] = _cat(df["life_event"], _m.LIFE_EVENTS)
-    df["preferred_channel"] = _cat(df["preferred_channel"], _m.PREFERRED_CHANNELS)
+    df["gender"] = _cat(df["gender"], market_spec.GENDERS)
+    df["income_band"] = _cat(df["income_band"], market_spec.INCOME_BANDS, ordered=True)
+    df["education"] = _cat(df["education"], market_spec.EDUCATION_LEVELS, ordered=True)
+    df["occupation"] = _cat(df["occupation"], market_spec.OCCUPATIONS)
+    df["family_status"] = _cat(df["family_status"], market_spec.FAMILY_STATUSES)
+    df["life_event"] = _cat(df["life_event"], market_spec.LIFE_EVENTS)
+    df["preferred_channel"] = _cat(df["preferred_channel"], market_spec.PREFERRED_CHANNELS)
     df["stream"] = _cat(df["stream"], ["engineering", "arts", "commerce", "science"])
     for col in ("job_title", "college", "neighbourhood", "pin_code", "apartment_complex"):
         df[col] = _cat(df[col])
     bools = ["is_student", "app_user", "consent_email", "consent_sms", "consent_ads"]
-    bools += [f"interest_{i}" for i in _m.INTERESTS]
+    bools += [f"interest_{i}" for i in market_spec.INTERESTS]
     for col in bools:
         df[col] = df[col].astype(bool)
     df["age"] = df["age"].astype("int64")
@@ -224,8 +224,8 @@ def _read_customers(path: Path) -> pd.DataFrame:
 def _read_transactions(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={"customer_id": str, "amount": "float64"})
     df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d")
-    df["category"] = _cat(df["category"], _m.CATEGORIES)
-    df["channel"] = _cat(df["channel"], _m.TRANSACTION_CHANNELS)
+    df["category"] = _cat(df["category"], market_spec.CATEGORIES)
+    df["channel"] = _cat(df["channel"], market_spec.TRANSACTION_CHANNELS)
     df["discount_used"] = df["discount_used"].astype(bool)
     return df
 
@@ -233,10 +233,10 @@ def _read_transactions(path: Path) -> pd.DataFrame:
 def _read_events(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={"customer_id": str, "session_id": str})
     df["timestamp"] = pd.to_datetime(df["timestamp"], format="%Y-%m-%d %H:%M:%S")
-    df["event"] = _cat(df["event"], _m.EVENT_TYPES)
-    df["page"] = _cat(df["page"], _m.PAGES)
-    df["product_category"] = _cat(df["product_category"], _m.CATEGORIES)
-    df["device"] = _cat(df["device"], _m.DEVICES)
+    df["event"] = _cat(df["event"], market_spec.EVENT_TYPES)
+    df["page"] = _cat(df["page"], market_spec.PAGES)
+    df["product_category"] = _cat(df["product_category"], market_spec.CATEGORIES)
+    df["device"] = _cat(df["device"], market_spec.DEVICES)
     return df
 
 
@@ -252,7 +252,7 @@ def _read_campaigns(path: Path) -> pd.DataFrame:
 
 def _read_latent(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={"customer_id": str})
-    df["latent_segment"] = _cat(df["latent_segment"], _m.SEGMENT_NAMES)
+    df["latent_segment"] = _cat(df["latent_segment"], market_spec.SEGMENT_NAMES)
     return df
 
 
@@ -498,7 +498,7 @@ def load_case(name: str, *, data_dir: Path | str | None = None) -> Case:
         raise ValueError(f"unknown case {name!r}; valid cases are: {', '.join(CASE_NAMES)}.")
     folder = _data_dir(data_dir)
     cfg_path = verify_file("cases/cases.yaml", folder)
-    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))[name]
+    cfg = read_yaml(cfg_path, what="case parameters")[name]
     prefix = f"cases/{name}/"
     rels = sorted(r for r in load_manifest(folder)["files"] if r.startswith(prefix) and r.endswith(".csv"))
     if not rels:
