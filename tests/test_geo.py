@@ -11,7 +11,7 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.analysis.geo import EARTH_RADIUS_KM, density_by, haversine_km, nearest_store, within_radius
+from course_lib.analysis.geo import EARTH_RADIUS_KM, density_by, haversine_km, within_radius
 
 # A sphere cannot match the WGS84 ellipsoid everywhere: a short north-south hop at the equator
 # uses the meridional radius of curvature (6335.4 km), 0.56 % below the mean radius. 0.6 % is
@@ -119,29 +119,13 @@ def test_within_radius(customers: pd.DataFrame) -> None:
     assert within_radius(customers, 0, 0, 1).empty
 
 
-def test_nearest_store_matches_brute_force(customers: pd.DataFrame) -> None:
-    stores = pd.DataFrame({"store_id": ["MG Road", "Koramangala", "Hebbal"],
-                           "lat": [12.9756, 12.9352, 13.0358], "lon": [77.6050, 77.6245, 77.5970]})
-    out = nearest_store(customers, stores, chunk_size=2)
-    for rec in out.to_dict("records"):
-        dists = _geodesic_km([rec["lat"]] * 3, [rec["lon"]] * 3, stores["lat"], stores["lon"])
-        assert rec["nearest_store"] == stores["store_id"][int(np.argmin(dists))]
-        assert rec["distance_km"] == pytest.approx(dists.min(), rel=SPHERE_TOLERANCE)
-    assert "nearest_store" not in customers.columns
-
-
-def test_nearest_store_bad_input(customers: pd.DataFrame) -> None:
-    stores = pd.DataFrame({"store_id": ["x"], "lat": [12.9], "lon": [77.6]})
-    with pytest.raises(ValueError, match="'store_id'"):
-        nearest_store(customers, stores.drop(columns="store_id"))
-    with pytest.raises(ValueError, match="stores is empty"):
-        nearest_store(customers, stores.iloc[:0])
+def test_within_radius_checks_the_points(customers: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="'lat'.*missing"):
-        nearest_store(customers.assign(lat=[np.nan, 1, 2, 3, 4]), stores)
+        within_radius(customers.assign(lat=[np.nan, 1, 2, 3, 4]), 12.9, 77.6, 1)
     with pytest.raises(TypeError, match="'lon'"):
-        nearest_store(customers.assign(lon="77.6"), stores)
+        within_radius(customers.assign(lon="77.6"), 12.9, 77.6, 1)
     with pytest.raises(ValueError, match="latitudes"):
-        nearest_store(customers.assign(lat=95.0), stores)
+        within_radius(customers.assign(lat=95.0), 12.9, 77.6, 1)
 
 
 def test_within_radius_bad_input(customers: pd.DataFrame) -> None:
