@@ -1,35 +1,24 @@
 """Consent: who may be contacted on which channel.
 
-A customer being *in* a segment does not mean the business may *message*
-them. Each channel needs a permission flag on the customer record: email
-needs ``consent_email``, SMS and WhatsApp need ``consent_sms``, targeted ads
-need ``consent_ads``, and app push needs an app account (``app_user``). The
-channel-to-flag table is the one the campaign simulator uses
-(``channels`` in ``data/market/market.yaml``, see
-:func:`course_lib.market.simulator.channels`), so the counts here match the
-``reachable`` column of simulated campaigns.
+Being *in* a segment is not permission to *message* someone. Email needs
+``consent_email``, SMS and WhatsApp need ``consent_sms``, targeted ads need
+``consent_ads`` and app push needs an app account (``app_user``). The table
+is the campaign simulator's (``channels`` in ``data/market/market.yaml``), so
+the counts here match the ``reachable`` column of simulated campaigns. A
+missing flag is never a yes.
 
 Examples
 --------
 >>> import pandas as pd
->>> from course_lib.analysis.consent import contactable, consent_summary
->>> people = pd.DataFrame({"age": [22, 35, 41], "consent_email": [True, False, True],
-...                        "consent_sms": [True, True, False], "consent_ads": [False, False, True],
-...                        "app_user": [True, False, False]})
+>>> people = pd.DataFrame({"customer_id": ["a", "b", "c"], "age": [22, 35, 41],
+...                        "consent_email": [True, False, True], "consent_sms": [True, True, False],
+...                        "consent_ads": [False, False, True], "app_user": [True, False, False]})
 >>> contactable(people, "email").tolist()
 [True, False, True]
 >>> consent_summary(people, channels=["email", "whatsapp"])[["channel", "requires", "contactable"]]
     channel       requires  contactable
 0     email  consent_email            2
 1  whatsapp    consent_sms            2
-
-Consent can be taken back. :func:`withdraw_consent` records opt-outs (an
-"unsubscribe" click, a STOP reply) and :func:`consented_rule` adds the
-channel's flag to an audience rule, so a plan only selects people who may be
-contacted:
-
->>> from course_lib.analysis.consent import withdraw_consent, consented_rule
->>> people["customer_id"] = ["a", "b", "c"]
 >>> contactable(withdraw_consent(people, ["a"], channels="sms"), "whatsapp").tolist()
 [False, True, False]
 >>> consented_rule("age < 40", "whatsapp")
@@ -44,8 +33,8 @@ from typing import Any
 import pandas as pd
 
 from course_lib.analysis.segmentation import rule_mask
-from course_lib.market.simulator import channels as _channels
 from course_lib.base.validation import require_columns, require_dataframe
+from course_lib.market.simulator import channels as simulator_channels
 
 __all__ = ["channel_requirements", "contactable", "consent_summary", "withdraw_consent", "consented_rule"]
 
@@ -53,12 +42,10 @@ __all__ = ["channel_requirements", "contactable", "consent_summary", "withdraw_c
 def channel_requirements() -> dict[str, str]:
     """Channel name -> the customers column that must be True to contact someone on it.
 
-    Examples
-    --------
     >>> channel_requirements()["whatsapp"]
     'consent_sms'
     """
-    return {name: ch.requires for name, ch in _channels().items() if ch.requires}
+    return {name: ch.requires for name, ch in simulator_channels().items() if ch.requires}
 
 
 def _requirement(channel: Any, requirements: Mapping[str, str]) -> str:
@@ -74,66 +61,28 @@ def _flag(customers: pd.DataFrame, column: str) -> pd.Series:
     flag = customers[column]
     if not pd.api.types.is_bool_dtype(flag):
         raise TypeError(f"column {column!r} of customers must hold True/False flags, got dtype {flag.dtype}.")
-    # a missing flag is not a yes: nobody is contacted without a recorded consent
     return flag.fillna(False).astype(bool)
 
 
 def contactable(customers: pd.DataFrame, channel: str) -> pd.Series:
-    """Boolean Series: may each customer be contacted on ``channel``?
+    """True for each customer who may be contacted on ``channel`` (a missing flag counts as no).
 
-    Parameters
-    ----------
-    customers : pandas.DataFrame
-        Customer records with the consent flags (``consent_email``,
-        ``consent_sms``, ``consent_ads``, ``app_user``).
-    channel : str
-        A channel of :func:`channel_requirements`, e.g. ``"email"``.
-
-    Returns
-    -------
-    pandas.Series of bool
-        Aligned with ``customers``; a missing flag counts as "no".
-
-    Examples
-    --------
-    >>> import pandas as pd
     >>> contactable(pd.DataFrame({"consent_sms": [True, False]}), "whatsapp").tolist()
     [True, False]
     """
     require_dataframe(customers, "customers", allow_empty=True)
-    column = _requirement(channel, channel_requirements())
-    return _flag(customers, column).rename(f"contactable_{channel}")
+    return _flag(customers, _requirement(channel, channel_requirements())).rename(f"contactable_{channel}")
 
 
-def consent_summary(
-    customers: pd.DataFrame,
-    *,
-    audience: str | Mapping[str, Any] | None = None,
-    channels: Sequence[str] | None = None,
-) -> pd.DataFrame:
+def consent_summary(customers: pd.DataFrame, *, audience: str | Mapping[str, Any] | None = None,
+                    channels: Sequence[str] | None = None) -> pd.DataFrame:
     """How many people of an audience each channel may reach.
 
-    Parameters
-    ----------
-    customers : pandas.DataFrame
-        Customer records with the consent flags.
-    audience : str, dict or None
-        Who is selected, as a rule of :func:`course_lib.analysis.segmentation.rule_mask`
-        (a query such as ``"is_student"`` or a dict); ``None`` = everybody.
-    channels : list of str, optional
-        Channels to report (default: all of :func:`channel_requirements`).
+    ``audience`` is a rule of :func:`course_lib.analysis.segmentation.rule_mask`
+    (None = everybody); ``channels`` defaults to all of :func:`channel_requirements`.
+    One row per channel: ``channel``, ``requires``, ``audience``,
+    ``contactable``, ``share`` (0 for an empty audience), ``not_contactable``.
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per channel: ``channel``, ``requires`` (the flag),
-        ``audience`` (people selected), ``contactable`` (of those, with the
-        flag True), ``share`` (contactable / audience, 0 for an empty
-        audience), ``not_contactable``.
-
-    Examples
-    --------
-    >>> import pandas as pd
     >>> people = pd.DataFrame({"age": [22, 35], "consent_email": [True, False]})
     >>> consent_summary(people, audience="age < 30", channels=["email"])[["audience", "contactable", "share"]]
        audience  contactable  share
@@ -141,12 +90,7 @@ def consent_summary(
     """
     require_dataframe(customers, "customers", allow_empty=True)
     requirements = channel_requirements()
-    if channels is None:
-        names = list(requirements)
-    elif isinstance(channels, str):
-        names = [channels]
-    else:
-        names = list(channels)
+    names = list(requirements) if channels is None else [channels] if isinstance(channels, str) else list(channels)
     if not names:
         raise ValueError("channels must name at least one channel.")
     selected = rule_mask(customers, audience, "audience").to_numpy(dtype=bool)
@@ -160,42 +104,16 @@ def consent_summary(
     return pd.DataFrame(rows)
 
 
-def withdraw_consent(
-    customers: pd.DataFrame,
-    customer_ids: Sequence[Any] | pd.Series | pd.Index,
-    *,
-    channels: str | Sequence[str] | None = None,
-    id_col: str = "customer_id",
-) -> pd.DataFrame:
-    """Record opt-outs: a copy of ``customers`` with consent set to False for some people.
+def withdraw_consent(customers: pd.DataFrame, customer_ids: Sequence[Any] | pd.Series | pd.Index, *,
+                     channels: str | Sequence[str] | None = None, id_col: str = "customer_id") -> pd.DataFrame:
+    """Record opt-outs: a copy of ``customers`` with the channels' consent flags set to False for some people.
 
-    An opt-out is per *flag*, not per channel name: a STOP reply to an SMS
-    clears ``consent_sms``, which also stops WhatsApp (both need that flag).
+    An opt-out is per *flag*: a STOP to SMS clears ``consent_sms``, which also
+    stops WhatsApp. ``channels=None`` clears every consent flag ("unsubscribe
+    from all"). Unknown ids raise a ValueError (an opt-out must never be lost),
+    and so does app push, which has no consent flag (people switch
+    notifications off on their phone).
 
-    Parameters
-    ----------
-    customers : pandas.DataFrame
-        Customer records with ``id_col`` and the consent flags.
-    customer_ids : list-like
-        The people who opted out (values of ``id_col``). Unknown ids raise a
-        ValueError (an opt-out must never be lost silently).
-    channels : str, list of str or None
-        Channels they opted out of; ``None`` = every consent flag
-        (``consent_email``, ``consent_sms``, ``consent_ads``: "unsubscribe
-        from all marketing"). App push has no consent flag in the course
-        data (people switch notifications off on their phone), so it is
-        refused with a ValueError.
-    id_col : str
-        The id column.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A new frame (the input is not modified) with the flags set to False.
-
-    Examples
-    --------
-    >>> import pandas as pd
     >>> people = pd.DataFrame({"customer_id": ["a", "b"], "consent_email": [True, True],
     ...                        "consent_sms": [True, False], "consent_ads": [True, True]})
     >>> withdraw_consent(people, ["a"])[["consent_email", "consent_sms", "consent_ads"]].sum().tolist()
@@ -217,13 +135,11 @@ def withdraw_consent(
         names = [channels] if isinstance(channels, str) else list(channels)
         if not names:
             raise ValueError("channels must name at least one channel (or be None for all).")
-        flags = []
-        for name in names:
-            flag = _requirement(name, requirements)
+        flags = [_requirement(name, requirements) for name in names]
+        for name, flag in zip(names, flags):
             if not flag.startswith("consent_"):
                 raise ValueError(f"channel {name!r} needs {flag!r}, which is not a consent flag; people opt out of "
                                  "app push by switching notifications off on their phone.")
-            flags.append(flag)
     out = customers.copy()
     who = out[id_col].isin(ids).to_numpy(dtype=bool)
     for flag in dict.fromkeys(flags):
@@ -235,12 +151,8 @@ def withdraw_consent(
 def consented_rule(rule: str | None, channel: str) -> str:
     """Add the channel's permission flag to an audience rule (a query string).
 
-    Examples
-    --------
-    >>> consented_rule(None, "email")
-    'consent_email'
-    >>> consented_rule("is_student", "app_push")
-    '(is_student) and app_user'
+    >>> consented_rule(None, "email"), consented_rule("is_student", "app_push")
+    ('consent_email', '(is_student) and app_user')
     """
     flag = _requirement(channel, channel_requirements())
     if rule is None or (isinstance(rule, str) and not rule.strip()):
