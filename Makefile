@@ -11,7 +11,7 @@ export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test unit notebooks exercises-run e2e execute exercises data bench html slides clean
+.PHONY: help setup lab test quick unit notebooks exercises-run e2e execute exercises data bench html slides clean
 
 help: ## list the commands
 	@echo "micromarketing-course: make COMMAND"
@@ -24,10 +24,13 @@ setup: ## create/refresh .venv when missing or requirements changed
 lab: setup ## set up, then open the course in JupyterLab (start-here notebook)
 	$(VPY) -m course_lib lab
 
-test: setup ## set up, then run the whole suite: unit tests, nbval on every notebook, browser tests
-	$(VPY) -m pytest -n $(JOBS) --dist loadscope tests notebooks solutions --nbval $(NBVAL)
+test: setup ## set up, then run the whole suite: unit tests, doctests, nbval on every notebook, browser tests
+	$(VPY) -m pytest -n $(JOBS) --dist loadscope tests course_lib notebooks solutions --doctest-modules --nbval $(NBVAL)
 	@if ls exercises/*.ipynb >/dev/null 2>&1; then \
 	  $(VPY) -m pytest -n $(JOBS) --dist loadscope exercises --nbval-lax $(NBVAL); fi
+
+quick: setup ## the quick loop while editing: unit tests and doctests not marked slow (no notebooks, no browser)
+	$(VPY) -m pytest -n $(JOBS) -m "not slow" tests course_lib --doctest-modules --ignore=tests/e2e
 
 unit: setup ## only the unit tests in tests/ (without the browser tests)
 	$(VPY) -m pytest -n $(JOBS) tests --ignore=tests/e2e
