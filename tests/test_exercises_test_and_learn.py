@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from course_lib.market.datasets import load_campaigns, load_customers
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks import test_and_learn as tl
+from course_lib.chapters import ch10_test_and_learn as ch10
+from course_lib.learning.exercises import ____, load_workbook, workbook_exercises
 from course_lib.analysis.experiments import (
     assign_groups,
     reallocate_budget,
@@ -23,13 +23,19 @@ def private_progress(tmp_path, monkeypatch):
     monkeypatch.setenv(PROGRESS_ENV, str(tmp_path / "progress.json"))
 
 
+def workbook():
+    """A fresh workbook (its answers are computed on first use, after any monkeypatch)."""
+    return dict(zip(["q1", "q2", "q3"], load_workbook("10-test-and-learn")))
+
+
 def test_registered():
     assert [ex.id for ex in workbook_exercises("10-test-and-learn")] == ["q1", "q2", "q3"]
 
 
 def test_q1_right_and_wrong():
+    q1 = workbook()["q1"]
     right = sample_size_per_group(0.02, 0.025)
-    assert tl.q1.evaluate(right).status == "correct"
+    assert q1.evaluate(right).status == "correct"
     for value, fragment in [
         (2 * right, "both groups"),
         (sample_size_per_group(0.02, 0.0225), "percentage points"),
@@ -40,10 +46,10 @@ def test_q1_right_and_wrong():
         ("13809", "single number"),
         (100, "should be"),
     ]:
-        fb = tl.q1.evaluate(value)
+        fb = q1.evaluate(value)
         assert fb.status == "incorrect", value
         assert fragment in fb.message, (fragment, fb.message)
-    assert tl.q1.evaluate(____).status == "not_attempted"
+    assert q1.evaluate(____).status == "not_attempted"
 
 
 @pytest.fixture(scope="module")
@@ -58,36 +64,39 @@ def student_runs():
 
 
 def test_q2_right_and_wrong(student_runs):
+    q2 = workbook()["q2"]
     a, b = student_runs
     right = two_proportion_ztest(b.clicks, b.reach, a.clicks, a.reach)
-    assert tl.q2.evaluate(right.p_value).status == "correct"
+    assert q2.evaluate(right.p_value).status == "correct"
     # A and B swapped gives the same two-sided p-value: also right
-    assert tl.q2.evaluate(two_proportion_ztest(a.clicks, a.reach, b.clicks, b.reach).p_value).status == "correct"
+    assert q2.evaluate(two_proportion_ztest(a.clicks, a.reach, b.clicks, b.reach).p_value).status == "correct"
     for value, fragment in [
         (two_proportion_ztest(b.clicks, b.impressions, a.clicks, a.impressions).p_value, "impressions"),
         (two_proportion_ztest(b.conversions, b.reach, a.conversions, a.reach).p_value, "conversions"),
         (two_proportion_ztest(b.clicks, b.reach, a.clicks, a.reach, alternative="larger").p_value, "one-sided"),
         (two_proportion_ztest(b.clicks, b.audience_size, a.clicks, a.audience_size).p_value, "whole group"),
         (right, "whole test result"),
-        (right.z, "above 1"),
+        (right.z, "z statistic"),
+        (7.0, "above 1"),
         (0.5, "should be"),
         (None, "is None"),
     ]:
-        fb = tl.q2.evaluate(value)
+        fb = q2.evaluate(value)
         assert fb.status == "incorrect", value
         assert fragment in fb.message, (fragment, fb.message)
-    assert tl.q2.evaluate(____).status == "not_attempted"
+    assert q2.evaluate(____).status == "not_attempted"
 
 
 def test_q2_expected_value_comes_from_the_simulation(monkeypatch, student_runs):
     a, b = student_runs
-    monkeypatch.setattr(tl, "student_test", lambda: {"A": b, "B": a})  # roles swapped, same p-value
-    assert tl.q2.evaluate(two_proportion_ztest(b.clicks, b.reach, a.clicks, a.reach).p_value).status == "correct"
+    monkeypatch.setattr(ch10, "student_test", lambda *args: {"A": b, "B": a})  # roles swapped, same p-value
+    assert workbook()["q2"].evaluate(two_proportion_ztest(b.clicks, b.reach, a.clicks, a.reach).p_value).status == "correct"
     fake_b = type(b)(**{**{k: getattr(b, k) for k in b.__dataclass_fields__}, "clicks": a.clicks})
-    monkeypatch.setattr(tl, "student_test", lambda: {"A": a, "B": fake_b})  # equal clicks: p near 1
+    monkeypatch.setattr(ch10, "student_test", lambda *args: {"A": a, "B": fake_b})  # equal clicks: p near 1
     right = two_proportion_ztest(fake_b.clicks, fake_b.reach, a.clicks, a.reach).p_value
-    assert tl.q2.evaluate(right).status == "correct"
-    assert tl.q2.evaluate(two_proportion_ztest(b.clicks, b.reach, a.clicks, a.reach).p_value).status == "incorrect"
+    q2 = workbook()["q2"]
+    assert q2.evaluate(right).status == "correct"
+    assert q2.evaluate(two_proportion_ztest(b.clicks, b.reach, a.clicks, a.reach).p_value).status == "incorrect"
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +106,11 @@ def micro():
 
 
 def test_q3_right_and_wrong(micro):
+    q3 = workbook()["q3"]
     table = reallocate_budget(micro, 50_000, min_share=0.05).set_index("segment")
     right = table["new_budget"]
-    assert tl.q3.evaluate(right).status == "correct"
-    assert tl.q3.evaluate(right.sample(frac=1, random_state=0)).status == "correct"  # order does not matter
+    assert q3.evaluate(right).status == "correct"
+    assert q3.evaluate(right.sample(frac=1, random_state=0)).status == "correct"  # order does not matter
     everyone = reallocate_budget(load_campaigns(), 50_000, min_share=0.05).set_index("segment")["new_budget"]
     sums = micro.groupby("segment", observed=True)[["spend", "revenue"]].sum()
     for value, fragment in [
@@ -114,18 +124,19 @@ def test_q3_right_and_wrong(micro):
         (right.to_numpy(), "without labels"),
         (None, "is None"),
     ]:
-        fb = tl.q3.evaluate(value)
+        fb = q3.evaluate(value)
         assert fb.status == "incorrect", type(value)
         assert fragment in fb.message, (fragment, fb.message)
-    assert tl.q3.evaluate(____).status == "not_attempted"
+    assert q3.evaluate(____).status == "not_attempted"
 
 
 def test_q3_expected_value_follows_the_log(monkeypatch, micro):
     """Change the campaign log: the right answer follows it (nothing hard-coded)."""
     changed = micro.copy()
     changed["revenue"] = changed["spend"]  # every ROAS = 1: an even split (above the floor) is right
-    monkeypatch.setattr(tl, "_log", lambda: changed)
+    monkeypatch.setattr(ch10, "_micro_campaigns", lambda exclude: changed)
+    q3 = workbook()["q3"]
     n = changed["segment"].nunique()
     segments = sorted(changed["segment"].unique())
     even = pd.Series(50_000 / n, index=segments)
-    assert tl.q3.evaluate(even).status == "correct"
+    assert q3.evaluate(even).status == "correct"
