@@ -322,3 +322,124 @@ def test_expect_single_rejects_collections_with_the_exercise_hint():
     expect_single(pd.Series([5.0]), name="n", allow_size_one=True)
     with pytest.raises(Mismatch, match=r"Series of length 1\.$"):
         expect_single(pd.Series([5.0]), name="n")
+
+
+# --------------------------------------------------------------------------- declarative workbooks
+
+
+import sys  # noqa: E402
+import types  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from course_lib.learning import exercises as core  # noqa: E402
+
+
+def _demo_workbook(tmp_path, monkeypatch, spec_text, calls):
+    """A fake chapter module + spec file for the workbook 98-demo."""
+    module = types.ModuleType("course_lib.chapters.ch98_demo")
+
+    def answers(scale=1):
+        calls.append("answers")
+        s = pd.Series({"a": 0.1, "b": 0.2}) * scale
+        return {"share": 0.25 * scale, "n": 4, "best": "b", "by_label": s, "labels": ["a", "b"]}
+
+    def wrong_answers(scale=1):
+        calls.append("wrong")
+        return {"percent": 25.0 * scale, "count": 3}
+
+    def must_be_even(value, answers):
+        if not isinstance(value, int) or value % 2:
+            raise Mismatch("`n` should be an even whole number.")
+        return f"{answers['n']} is even too."
+
+    module.answers, module.wrong_answers, module.must_be_even = answers, wrong_answers, must_be_even
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(core, "SPECS_DIR", tmp_path)
+    (tmp_path / "98-demo.yaml").write_text(spec_text, encoding="utf-8")
+    return lambda: load_workbook("98-demo")
+
+
+DEMO = """
+notebook: 98-demo
+constants: {scale: 1}
+exercises:
+  - id: q1
+    var: share
+    title: Share with scale {scale}
+    expect: number
+    answer: share
+    single: Use `.mean()`.
+    mistakes:
+      - {answer: percent, message: "A percentage: give a fraction."}
+      - {answer: count, message: "That is a count."}
+      - {length: n, message: "Those are the right rows; count them."}
+    success: "It is {share:.0%}."
+    hints: ["Divide.", "Use scale {scale}."]
+  - id: q2
+    var: best
+    expect: label
+    answer: best
+    choices: labels
+  - id: q3
+    var: by_label
+    expect: series
+    answer: by_label
+    what: label
+  - id: q4
+    var: n
+    expect: check
+    check: must_be_even
+"""
+
+
+def test_declared_checks_right_wrong_blank_and_lazy(tmp_path, monkeypatch):
+    calls = []
+    q1, q2, q3, q4 = _demo_workbook(tmp_path, monkeypatch, DEMO, calls)()
+    assert calls == []  # nothing computed until the first check
+    assert q1.title == "Share with scale 1" and q1.hints[1] == "Use scale 1."
+    assert q1.evaluate(____).status == "not_attempted"
+    assert q1.evaluate(0.25).text == "Correct: well done. It is 25%."
+    assert calls == ["answers"]  # a right answer never computes the typical mistakes
+    for right in (np.float64(0.25), np.float32(0.25), Decimal("0.25"), np.array([0.25]), pd.Series([0.25])):
+        assert q1.evaluate(right).status == "correct", right
+    assert q1.evaluate(25).text == "Incorrect: A percentage: give a fraction."
+    assert calls == ["answers", "wrong"]
+    assert q1.evaluate(np.int64(3)).text == "Incorrect: That is a count."
+    assert q1.evaluate([1, 2, 3, 4]).text == "Incorrect: Those are the right rows; count them."
+    assert "Use `.mean()`" in q1.evaluate([1, 2]).text
+    assert q1.evaluate(0.3).text == "Incorrect: `share` should be 0.25, but it is 0.3."
+    assert q1.evaluate(None).status == "incorrect" and q1.evaluate("x").status == "incorrect"
+    assert q2.evaluate(" B ").status == "correct"
+    assert "not one of the labels" in q2.evaluate("c").text
+    assert q3.evaluate(pd.Series({"b": 0.2, "a": 0.1})).status == "correct"
+    assert "missing the label 'b'" in q3.evaluate(pd.Series({"a": 0.1})).text
+    assert q4.evaluate(6).text == "Correct: well done. 4 is even too."
+    assert q4.evaluate(5).text == "Incorrect: `n` should be an even whole number."
+
+
+def test_a_mistake_equal_to_the_right_answer_is_never_called_wrong(tmp_path, monkeypatch):
+    spec = DEMO.replace("{answer: count, message", "{value: 0.25, message")
+    q1 = _demo_workbook(tmp_path, monkeypatch, spec, [])()[0]
+    assert q1.evaluate(0.25).status == "correct"
+
+
+@pytest.mark.parametrize("broken, message", [
+    ("expect: number\n    answer: share", "unknown key"),
+    ("expect: guess", "expect must be one of"),
+    ("expect: check\n    check: no_such_function", "no function 'no_such_function'"),
+    ("expect: number\n    mistakes: [{message: hi}]", "needs 'answer'"),
+])
+def test_bad_declarations_name_the_file_and_the_problem(tmp_path, monkeypatch, broken, message):
+    spec = "notebook: 98-demo\nexercises:\n  - id: q1\n    var: x\n    " + broken + "\n"
+    if message == "unknown key":
+        spec += "    colour: red\n"
+    with pytest.raises(ValueError, match=message) as info:
+        _demo_workbook(tmp_path, monkeypatch, spec, [])()
+    assert "98-demo.yaml" in str(info.value)
+
+
+def test_a_spec_for_another_notebook_or_none_at_all_is_refused(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="expected '98-demo'"):
+        _demo_workbook(tmp_path, monkeypatch, DEMO.replace("notebook: 98-demo", "notebook: 97-other"), [])()
+    with pytest.raises(ValueError, match="no exercises for the workbook '96-none'"):
+        load_workbook("96-none")

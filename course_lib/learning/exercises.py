@@ -1,27 +1,22 @@
-"""The exercise framework behind the workbooks (in the style of Kaggle Learn).
+"""Checked exercises for the workbooks (in the style of Kaggle Learn).
 
-A workbook module defines one :class:`Exercise` per question. In the
-notebook the student writes the answer into a named variable and runs::
+In a workbook the student writes the answer into a named variable and runs::
 
     ctr = ads["clicks"] / ads["impressions"]
     q1.check()      # finds `ctr` in the notebook and gives feedback
     q1.hint()       # first hint; q1.hint(2) for the second
-    q1.solution()   # the model answer
+    q1.solution()   # the model answer, read from solutions/
 
-Feedback is plain, deterministic text (with an HTML version carrying CSS classes) (no emoji, ids or timestamps) so that
-committed notebook outputs stay identical run to run. Every check is saved
-to the progress file (see :mod:`course_lib.progress`).
-
-Writing a check
----------------
-A checker is a function ``checker(value) -> str | None``. It raises
-:class:`Mismatch` with a friendly message when the answer is wrong and
-returns an optional extra sentence when it is right. The helpers
-:func:`expect_number`, :func:`expect_label`, :func:`expect_series` and
-:func:`expect_frame` do the tolerant comparisons and produce specific
-messages (wrong type, ``None``, missing labels, wrong shape, a known
-mistake such as a percentage instead of a fraction). The expected value must
-be computed from the course data, never typed in as a constant.
+Each workbook's checks are declared in ``data/exercises/<workbook>.yaml``
+(variable, kind of value, tolerance, hints, typical mistakes and their
+feedback) and :func:`load_workbook` builds them; the right values come from
+``answers()`` in the chapter module (:func:`chapter_module`), computed from the
+course data, never typed in. The comparisons (:func:`expect_number`,
+:func:`expect_label`, :func:`expect_series`, :func:`expect_frame`) are
+tolerant of types and order and explain what is wrong. "Not attempted" (the
+blank ``____``) is never "incorrect"; a value that breaks a check gets
+feedback, never a traceback. Feedback text is deterministic and every check
+is saved to the progress file.
 
 Examples
 --------
