@@ -1,16 +1,20 @@
-"""Checks of the 04-targeting-approaches workbook, with right answers and typical mistakes."""
+"""Checks of the 04-targeting-approaches workbook (declared in data/exercises/), with right answers and typical mistakes.
+
+Expected values are recomputed here with plain pandas, independently of the chapter module's answers().
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib.market.datasets import load_customers, load_events, load_transactions
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks import targeting_approaches as ta
-from course_lib.analysis.geo import within_radius
+from course_lib.chapters import ch04_targeting_approaches as ch04
+from course_lib.learning.exercises import ____, load_workbook
 from course_lib.learning.progress import PROGRESS_ENV
-from course_lib.analysis.targeting import add_flags, compare_audiences, event_audience, purchase_audience, stores
+from course_lib.market.datasets import load_customers, load_events
+
+q1, q2, q3 = load_workbook("04-targeting-approaches")
 
 
 @pytest.fixture(autouse=True)
@@ -29,81 +33,91 @@ def events():
 
 
 @pytest.fixture(scope="module")
-def table(customers):
-    flagged = add_flags(customers, organic_buyer=purchase_audience(load_transactions(), "organic_food",
-                                                                   start="2025-01-01"))
-    return compare_audiences(flagged, ta.ORGANIC_AUDIENCES, "organic_delivery", "email", 3000, seeds=10)
-
-
-def test_registered():
-    assert [ex.id for ex in workbook_exercises("04-targeting-approaches")] == ["q1", "q2", "q3"]
+def table():
+    return ch04.organic_plans()
 
 
 def _near(customers, km):
-    s = stores().set_index("store_id").loc["S-MAN"]
-    return len(within_radius(customers, s["lat"], s["lon"], km))
+    """Great-circle distance to the Manish Nagar store (21.083, 79.073), written out."""
+    lat1, lon1, lat2, lon2 = map(np.radians, (customers["lat"], customers["lon"], 21.083, 79.073))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return customers[2 * 6371.0088 * np.arcsin(np.sqrt(a)) <= km]
+
+
+def _check(exercise, cases):
+    for value, fragment in cases:
+        fb = exercise.evaluate(value)
+        assert fb.status == "incorrect", value
+        assert fragment in fb.message, (fragment, fb.message)
+    assert exercise.evaluate(____).status == "not_attempted"
 
 
 def test_q1_right_and_wrong(customers):
-    assert ta.q1.evaluate(_near(customers, 3)).status == "correct"
-    for value, fragment in [
-        (_near(customers, 6), "diameter"),
-        (_near(customers, 1.5), "1.5 km"),
-        (_near(customers, 3 * 1.609344), "3-mile"),
+    right = len(_near(customers, 3))
+    fb = q1.evaluate(right)
+    assert fb.status == "correct" and f"{right:,} customers" in fb.message
+    _check(q1, [
+        (len(_near(customers, 6)), "diameter"),
+        (len(_near(customers, 1.5)), "1.5 km"),
+        (len(_near(customers, 3 * 1.609344)), "3-mile"),
         (len(customers), "metres"),
         (int((customers["pin_code"] == "440015").sum()), "pin code"),
-        (within_radius(customers, 21.083, 79.073, 3), "len(...)"),
+        (_near(customers, 3), "len(...)"),
+        (_near(customers, 2), "len(...)"),
         (None, "is None"),
         ("8301", "single number"),
         (12, "should be"),
-    ]:
-        fb = ta.q1.evaluate(value)
-        assert fb.status == "incorrect", value
-        assert fragment in fb.message, (fragment, fb.message)
-    assert ta.q1.evaluate(____).status == "not_attempted"
+    ])
 
 
 def test_q2_right_and_wrong(events):
-    right = event_audience(events, "cart_abandoned", category="sportswear")
-    assert ta.q2.evaluate(len(right)).status == "correct"
     sport = events["product_category"] == "sportswear"
-    for value, fragment in [
-        (int(((events["event"] == "cart_abandoned") & sport).sum()), "events, not customers"),
-        (len(event_audience(events, "cart_abandoned")), "any category"),
-        (len(event_audience(events, "add_to_cart", category="sportswear")), "added sportswear"),
-        (len(event_audience(events, "product_view", category="sportswear")), "viewers"),
-        (right, "len(...)"),
+    abandoned = events["event"] == "cart_abandoned"
+    right = events.loc[abandoned & sport, "customer_id"].unique()
+    assert q2.evaluate(len(right)).status == "correct"
+
+    def people(event, only_sport=True):
+        return events.loc[(events["event"] == event) & (sport | (not only_sport)), "customer_id"].nunique()
+
+    _check(q2, [
+        (int((abandoned & sport).sum()), "events, not customers"),
+        (people("cart_abandoned", only_sport=False), "any category"),
+        (people("add_to_cart"), "added sportswear"),
+        (people("product_view"), "viewers"),
+        (list(right), "len(...)"),
         (None, "is None"),
-    ]:
-        fb = ta.q2.evaluate(value)
-        assert fb.status == "incorrect", value
-        assert fragment in fb.message, (fragment, fb.message)
-    assert ta.q2.evaluate(____).status == "not_attempted"
+    ])
 
 
 def test_q3_right_and_wrong(table):
     best = table["roas"].idxmax()
-    assert ta.q3.evaluate(best).status == "correct"
-    assert ta.q3.evaluate(f" {best.upper()} ").status == "correct"
-    assert ta.q3.evaluate(table["roas"].idxmin()).status == "incorrect"
-    assert "most conversions" in ta.q3.evaluate(table["conversions"].idxmax()).message
-    for value, fragment in [
-        (table, "whole table"),
-        (table["roas"], "whole column"),
+    assert q3.evaluate(best).status == "correct"
+    assert q3.evaluate(f" {best.upper()} ").status == "correct"
+    assert q3.evaluate(table["roas"].idxmin()).status == "incorrect"
+    assert "most conversions" in q3.evaluate(table["conversions"].idxmax()).message
+    _check(q3, [
+        (table, "whole table or column"),
+        (table["roas"], "whole table or column"),
         (table["roas"].max(), "ROAS value itself"),
         ("nobody", "not one of the labels"),
         (None, "is None"),
-    ]:
-        fb = ta.q3.evaluate(value)
-        assert fb.status == "incorrect"
-        assert fragment in fb.message, (fragment, fb.message)
-    assert ta.q3.evaluate(____).status == "not_attempted"
+    ])
 
 
-def test_q3_expected_value_comes_from_the_simulation(monkeypatch, table):
+def test_q3_comparison_is_the_simulation_of_the_candidate_audiences(table, customers):
+    """The table q3 checks against: the five audiences, sized by plain pandas, each simulated on the same plan."""
+    assert table.index.tolist() == ["everyone", "demographic", "geographic", "behavioural", "psychographic"]
+    assert table.loc["psychographic", "audience_size"] == customers["interest_eco"].sum()
+    geo = customers["neighbourhood"].isin(["Dharampeth", "Ramdaspeth", "Civil Lines"])
+    assert table.loc["geographic", "audience_size"] == geo.sum()
+    assert table.loc["everyone", "spend"] == pytest.approx(3000, rel=0.01)
+
+
+def test_q3_expected_value_follows_the_simulation(monkeypatch, table):
     """Change the comparison: the right answer follows it (nothing hard-coded)."""
     changed = table.copy()
     changed["roas"] = pd.Series({"everyone": 99.0}).reindex(changed.index).fillna(1.0)
-    monkeypatch.setattr(ta, "organic_plans", lambda: changed)
-    assert ta.q3.evaluate("everyone").status == "correct"
-    assert ta.q3.evaluate(table["roas"].idxmax()).status == "incorrect"
+    monkeypatch.setattr(ch04, "organic_plans", lambda *args: changed)
+    fresh = load_workbook("04-targeting-approaches")[2]
+    assert fresh.evaluate("everyone").status == "correct"
+    assert fresh.evaluate(table["roas"].idxmax()).status == "incorrect"

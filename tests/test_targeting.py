@@ -1,4 +1,4 @@
-"""course_lib.analysis.targeting: audiences from events and purchases, averaged simulation, funnels."""
+"""course_lib.analysis.targeting: audiences from events and purchases, averaged simulation; chapter 04's open box."""
 
 from __future__ import annotations
 
@@ -9,19 +9,18 @@ import pytest
 from course_lib.market.synthetic import generate_market
 from course_lib.market.simulator import simulate
 from course_lib.analysis.targeting import (
-    APPROACHES,
     add_flags,
-    approaches,
-    audience_funnel,
     audience_mask,
     compare_audiences,
     event_audience,
-    plot_audience_funnel,
+    market_mask,
     purchase_audience,
-    roas_matrix,
+    seed_list,
     simulate_average,
     stores,
 )
+from course_lib.market.datasets import load_customers
+from notebook_code import notebook_namespace
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +39,7 @@ def events():
     })
 
 
-def test_content_tables():
-    table = approaches()
-    assert table.index.tolist() == list(APPROACHES)
-    assert table.notna().all().all()
+def test_stores():
     shops = stores()
     assert shops["store_id"].is_unique and shops["lat"].between(20, 22).all()
 
@@ -128,30 +124,37 @@ def test_simulate_average_empty_and_unknown_ids(market):
         simulate_average(market.customers, None, "generic_sale", "email", 100, seeds="3", market=market)
 
 
-def test_compare_and_matrix(market):
+def test_compare_audiences(market):
     auds = {"all": None, "eco": "interest_eco"}
     table = compare_audiences(market.customers, auds, "organic_delivery", "email", 200, seeds=2, market=market)
     assert table.index.tolist() == ["all", "eco"]
     assert table.loc["eco", "audience_size"] == int(market.customers["interest_eco"].sum())
     assert table.loc["all", "share_of_market"] == 1.0
-    m = roas_matrix(market.customers, auds, ["organic_delivery", "generic_sale"], "email", 200, seeds=2,
-                    market=market)
-    assert m.loc["eco", "organic_delivery"] == pytest.approx(table.loc["eco", "roas"])
+    eco = simulate_average(market.customers, market.customers["interest_eco"], "organic_delivery", "email", 200,
+                           seeds=2, market=market)
+    assert table.loc["eco", "roas"] == pytest.approx(eco["roas"])
     with pytest.raises(TypeError, match="audiences"):
         compare_audiences(market.customers, {}, "generic_sale", "email", 100, market=market)
 
 
-def test_audience_funnel_is_cumulative(market):
-    c = market.customers
-    steps = {"tech": "interest_tech", "young": c["age"] < 35}
-    f = audience_funnel(c, steps, "gadget_launch", "email", 200, seeds=2, market=market)
-    assert f["step"].tolist() == ["everyone", "+ tech", "+ young"]
-    assert f["audience_size"].tolist() == [len(c), int(c["interest_tech"].sum()),
-                                           int((c["interest_tech"] & (c["age"] < 35)).sum())]
-    only_mass = audience_funnel(c, {}, "gadget_launch", "email", 200, seeds=1, market=market)
-    assert len(only_mass) == 1
-    axes = plot_audience_funnel(f, title="t")
-    assert axes[0].get_xlabel() == "customers in the audience"
-    import matplotlib.pyplot as plt
+def test_market_mask_and_seed_list(market):
+    ids = market.customers["customer_id"].iloc[[3, 1]]
+    assert np.flatnonzero(market_mask(ids, market)).tolist() == [1, 3]
+    with pytest.raises(TypeError, match="Market"):
+        market_mask(ids, market="default")
+    assert seed_list(3) == [0, 1, 2] and seed_list([5, 2]) == [5, 2]
+    with pytest.raises(TypeError, match="seeds"):
+        seed_list("3")
 
-    plt.close("all")
+
+@pytest.mark.slow
+def test_chapter_04_masks_equal_the_helpers():
+    """Open the box: the notebook's plain True/False masks select the same customers as the helpers."""
+    ns = notebook_namespace("04-targeting-approaches", "open-the-box")
+    customers = load_customers()
+    shown = ns["affluent_40"]
+    assert shown.dtype == bool and len(shown) == len(customers) == 50_000
+    np.testing.assert_array_equal(audience_mask(customers, ns["affluent_40_rule"]), shown.to_numpy())
+    by_hand = (customers["age"] >= 40) & customers["income_band"].isin(["12L_25L", "above_25L"])
+    pd.testing.assert_series_equal(shown, by_hand)
+    assert int(shown.sum()) == 6370  # the number the notebook's prose and table show
