@@ -1,25 +1,19 @@
-"""Tests of course_lib.chapters.bank_case, against plain-pandas references and hand-computed numbers."""
+"""Tests of chapter 15's module (course_lib.chapters.ch15_case_bank_student_account), against plain-pandas
+references and hand-computed numbers."""
 
 from __future__ import annotations
-
-import math
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.chapters.bank_case import (  # noqa: E402
-    FITS,
-    PLAN_PATH,
+from course_lib.chapters.ch15_case_bank_student_account import (  # noqa: E402
     clean_prospects,
-    compare_with_baseline,
     find_reimports,
     plot_town_response,
-    simulate_creative_test,
     town_explorer,
 )
 from course_lib.analysis.casework import exam_answer, load_case_plan  # noqa: E402
@@ -114,84 +108,7 @@ def test_clean_prospects_on_the_case(case):
 
 def test_clean_prospects_bad_ages():
     with pytest.raises(ValueError, match="ages"):
-        clean_prospects(tiny(), original_size=3, ages=(21, 17))
-
-
-# --------------------------------------------------------------------------- simulate_creative_test
-
-
-def test_simulate_creative_test_shape_and_budget(case):
-    t = simulate_creative_test(case.params, budget=60_000, frequency=3, seed=1)
-    assert len(t) == 6 and set(t["fit"]) == set(FITS)
-    assert math.isclose(t["spend"].sum(), 60_000)
-    cpm = case.params["baseline"]["cpm"]
-    assert np.allclose(t["impressions"], 10_000 / cpm * 1000, atol=1)
-    assert np.allclose(t["reach"], t["impressions"] / 3, atol=1)
-    assert (t["clicks"] <= t["reach"]).all() and (t["accounts_opened"] <= t["clicks"]).all()
-    eng = t.set_index(["stream", "fit"]).loc["engineering"]
-    assert eng.loc["matched", "creative"] == "campus_engineering"
-    assert eng.loc["mismatched", "creative"] == "campus_arts"
-    assert eng.loc["generic", "creative"] == "generic_savings"
-
-
-def test_simulate_creative_test_is_seeded_and_follows_the_rates(case):
-    a = simulate_creative_test(case.params, seed=5)
-    pd.testing.assert_frame_equal(a, simulate_creative_test(case.params, seed=5))
-    big = simulate_creative_test(case.params, budget=6_000_000, seed=0).groupby("fit")[["reach", "clicks"]].sum()
-    for fit in FITS:
-        assert abs(big.loc[fit, "clicks"] / big.loc[fit, "reach"] - case.params["click_rate"][fit]) < 0.002
-
-
-@pytest.mark.parametrize(
-    ("args", "err", "msg"),
-    [
-        (dict(params=[1]), TypeError, "params"),
-        (dict(params={"click_rate": {}}), ValueError, "open_rate_after_click"),
-        (dict(budget=0), ValueError, "budget"),
-        (dict(frequency=0.5), ValueError, "frequency"),
-    ],
-)
-def test_simulate_creative_test_validates(case, args, err, msg):
-    kwargs = {"params": case.params, **args}
-    with pytest.raises(err, match=msg):
-        simulate_creative_test(**kwargs)
-
-
-# --------------------------------------------------------------------------- compare_with_baseline
-
-
-def test_compare_with_baseline_by_hand():
-    old = pd.DataFrame({"impressions": [6000, 4000], "clicks": [20, 20], "accounts_opened": [2, 3],
-                        "spend": [540.0, 360.0]})
-    new = pd.DataFrame({"fit": ["matched", "matched", "generic"], "impressions": [5000, 5000, 10000],
-                        "clicks": [80, 70, 41], "accounts_opened": [20, 20, 5], "spend": [450.0, 450.0, 900.0]})
-    out = compare_with_baseline(new, old)
-    assert out.index.tolist() == ["old generic ad", "matched", "generic"]
-    assert math.isclose(out.loc["old generic ad", "ctr"], 40 / 10_000)
-    assert math.isclose(out.loc["matched", "cost_per_account"], 900 / 40)
-    assert math.isclose(out.loc["old generic ad", "cost_per_account"], 900 / 5)
-    # z-test by hand for matched clicks: 150/10000 vs 40/10000
-    p = 190 / 20000
-    z = (0.015 - 0.004) / math.sqrt(p * (1 - p) * (2 / 10000))
-    p_value = math.erfc(abs(z) / math.sqrt(2))
-    assert math.isclose(out.loc["matched", "ctr_p_value"], p_value, rel_tol=1e-6)
-    assert math.isclose(out.loc["matched", "ctr_lift"], 0.015 / 0.004 - 1)
-    assert bool(out.loc["matched", "significant"]) and not bool(out.loc["generic", "significant"])
-    assert np.isnan(out.loc["old generic ad", "ctr_p_value"])
-
-
-def test_compare_with_baseline_zero_accounts_gives_no_cost():
-    old = pd.DataFrame({"impressions": [1000], "clicks": [4], "accounts_opened": [1], "spend": [90.0]})
-    new = pd.DataFrame({"fit": ["x"], "impressions": [1000], "clicks": [3], "accounts_opened": [0], "spend": [90.0]})
-    assert np.isnan(compare_with_baseline(new, old).loc["x", "cost_per_account"])
-
-
-def test_compare_with_baseline_validates():
-    old = pd.DataFrame({"impressions": [1000], "clicks": [4], "accounts_opened": [1], "spend": [90.0]})
-    with pytest.raises(ValueError, match="fit"):
-        compare_with_baseline(old, old)
-    with pytest.raises(ValueError, match="impressions"):
-        compare_with_baseline(old.assign(fit="a", impressions=0), old)
+        clean_prospects(tiny(), original_size=3, towns=["Kota", "Vellore"], ages=(21, 17))
 
 
 # --------------------------------------------------------------------------- plots, widget, plan
@@ -212,7 +129,7 @@ def test_plot_and_explorer(case):
 
 
 def test_the_plan_reads_and_fills_the_exam_answer():
-    plan = load_case_plan("bank", path=PLAN_PATH)
+    plan = load_case_plan("bank")
     assert list(plan.rules) == ["already_banked", "engineering_first", "arts_first"]
     with pytest.raises(ValueError, match="missing"):
-        exam_answer("bank", {}, path=PLAN_PATH)
+        exam_answer("bank", {})

@@ -1,4 +1,5 @@
-"""Tests of course_lib.analysis.casework against hand computations and independent references (statsmodels, plain pandas)."""
+"""Tests of course_lib.analysis.casework (and chapter 13's budget-shift chart and explorer) against hand computations
+and independent references (statsmodels, plain pandas)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,14 @@ import yaml
 from course_lib.analysis.casework import (
     CASEWORK_PATH,
     audit_summary,
-    budget_shift_curve,
-    budget_shift_explorer,
     compare_creatives,
     exam_answer,
     load_case_plan,
     method_steps,
-    plot_budget_shift,
     project_budget_shift,
     response_by_segment,
 )
+from course_lib.chapters.ch13_case_coaching_centre import budget_shift_explorer, plot_budget_shift
 from course_lib.analysis.cleaning import mask_invalid
 from course_lib.market.datasets import load_case
 
@@ -237,33 +236,36 @@ def test_project_budget_shift_validates(test_results):
         project_budget_shift(test_results, 0.5, outcomes="sales")
 
 
-def test_budget_shift_curve_agrees_with_projection(test_results):
-    curve = budget_shift_curve(test_results, [0, 0.5, 1], outcomes="enrolments")
-    assert curve["enrolments"].tolist() == pytest.approx([16.0, 28.0, 40.0])
-    assert curve["cost_per_enrolment"].tolist() == pytest.approx([400 / 16, 400 / 28, 10.0])
-    saturating = budget_shift_curve(test_results, outcomes="enrolments", elasticity=0.5)
-    assert len(saturating) == 21
-    assert saturating["enrolments"].idxmax() not in (0, 20)  # with saturation the best split is interior
-
-
-def test_plot_and_explorer(test_results, capsys):
+def test_chapter_13_chart_draws_the_projection_and_the_curve(test_results):
     import matplotlib.pyplot as plt
 
-    p = project_budget_shift(test_results, 0.5, outcomes="enrolments")
-    fig = plot_budget_shift(p, budget_shift_curve(test_results, outcomes="enrolments"), 0.5, outcome="enrolments")
+    fig = plot_budget_shift(test_results, 0.5, outcomes="enrolments", title="t")
     ax1, ax2 = fig.axes
     assert ax1.get_ylabel().startswith("budget") and "enrolments" in ax2.get_ylabel()
+    assert [b.get_height() for b in ax1.patches][3:] == [250.0, 50.0, 100.0]  # after the move
+    curve = ax2.lines[0].get_ydata()  # 0%, 5%, ..., 100% moved
+    assert [curve[0], curve[10], curve[20]] == pytest.approx([16.0, 28.0, 40.0])
     plt.close(fig)
+    fig = plot_budget_shift(test_results, 0.5, outcomes="enrolments", elasticity=0.5)
+    assert np.argmax(fig.axes[1].lines[0].get_ydata()) not in (0, 20)  # with saturation the best split is interior
+    plt.close(fig)
+
+
+def test_chapter_13_explorer(test_results, capsys):
+    import matplotlib.pyplot as plt
+
     box = budget_shift_explorer(test_results, outcomes="enrolments", share_moved=0.25)
     share, elastic, out = box.children
     assert share.description == "Share moved to best segment" and share.value == 0.25
     assert "elasticity" in elastic.description
     # outside a kernel the Output widget does not capture, so the summary line reaches stdout
-    assert "Moving 25% to a: enrolments: 22 (before: 16 enrolments)" in capsys.readouterr().out
+    assert "Moving 25% to a: enrolments: 22 (before: 16 enrolments); cost per enrolment: ₹18" in capsys.readouterr().out
     share.value = 1.0
     assert "Moving 100% to a: enrolments: 40" in capsys.readouterr().out
     elastic.value = 0.5
     assert f"enrolments: {10 * 4 ** 0.5:.0f}" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="share_moved"):
+        budget_shift_explorer(test_results, outcomes="enrolments", share_moved=2)
     plt.close("all")
 
 

@@ -1,7 +1,8 @@
 """Checks of workbook 15-case-bank-student-account: right answers, typical wrong answers, the placeholder and None.
 
-The expected values are recomputed here with plain pandas and statsmodels (no course_lib.chapters.bank_case, no
-course_lib.analysis.experiments), so a bug in the library or in the checks shows up as a disagreement.
+The expected values are recomputed here with plain pandas and statsmodels (not with the chapter module
+course_lib.chapters.ch15_case_bank_student_account or course_lib.analysis.experiments), so a bug in the library or in
+the checks shows up as a disagreement.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
 from course_lib.market.datasets import load_case
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks.case_bank_student_account import NOTEBOOK, q1, q2, q3
+from course_lib.learning.exercises import ____, load_workbook
 from course_lib.learning.progress import PROGRESS_ENV
+
+NOTEBOOK = "15-case-bank-student-account"
+q1, q2, q3 = load_workbook(NOTEBOOK)
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +59,7 @@ def z_of(df: pd.DataFrame, col: str = "clicked") -> float:
 
 
 def test_the_workbook_lists_its_exercises():
-    assert [ex.id for ex in workbook_exercises(NOTEBOOK)] == ["q1", "q2", "q3"]
+    assert [ex.id for ex in load_workbook(NOTEBOOK)] == ["q1", "q2", "q3"]
     for ex in (q1, q2, q3):
         assert len(ex.hints) == 2 and ex.topic == "cases"
 

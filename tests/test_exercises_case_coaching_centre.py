@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 
 from course_lib.market.datasets import load_case
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks.case_coaching_centre import NOTEBOOK, q1, q2, q3
+from course_lib.learning.exercises import ____, load_workbook
 from course_lib.learning.progress import PROGRESS_ENV
+
+NOTEBOOK = "13-case-coaching-centre"
+q1, q2, q3 = load_workbook(NOTEBOOK)
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +54,7 @@ def rates(df: pd.DataFrame) -> pd.Series:
 
 
 def test_the_workbook_lists_its_exercises():
-    assert [ex.id for ex in workbook_exercises(NOTEBOOK)] == ["q1", "q2", "q3"]
+    assert [ex.id for ex in load_workbook(NOTEBOOK)] == ["q1", "q2", "q3"]
     for ex in (q1, q2, q3):
         assert len(ex.hints) == 2 and ex.topic == "cases"
 
