@@ -1,7 +1,7 @@
 """Checks of workbook 14-case-grocery-hyperlocal: right answers, typical wrong answers, the placeholder and None.
 
-The expected values are recomputed here from the raw rows with plain pandas (not with course_lib.chapters.hyperlocal),
-so a bug in the library would show up as a disagreement.
+The checks are declared in data/exercises/14-case-grocery-hyperlocal.yaml. The expected values are recomputed here
+from the raw rows with plain pandas (not with the chapter module), so a bug there shows up as a disagreement.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ import pandas as pd
 import pytest
 
 from course_lib.market.datasets import load_case
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks.case_grocery_hyperlocal import NOTEBOOK, clean_grocery_orders, q1, q2, q3
+from course_lib.chapters.ch14_case_grocery_hyperlocal import match_buildings
+from course_lib.learning.exercises import ____, load_workbook, workbook_exercises
 from course_lib.learning.progress import PROGRESS_ENV
+
+NOTEBOOK = "14-case-grocery-hyperlocal"
+q1, q2, q3 = load_workbook(NOTEBOOK)
 
 
 @pytest.fixture(autouse=True)
@@ -63,8 +66,9 @@ def test_the_workbook_lists_its_exercises():
         assert len(ex.hints) == 2 and ex.topic == "cases"
 
 
-def test_clean_orders_agree_with_the_independent_cleaning(clean):
-    lib = clean_grocery_orders()
+def test_match_buildings_agrees_with_the_independent_matching(case, clean):
+    kept = case.orders.drop_duplicates()
+    lib = match_buildings(kept[kept["amount"] > 0], case.complexes)
     assert len(lib) == len(clean)
     assert lib["complex_id"].astype(object).tolist() == clean["complex_id"].tolist()
 
@@ -99,7 +103,7 @@ def test_q1_right_answer(case, clean):
         (lambda raw, clean: len(raw[~raw.duplicated(keep=False) & (raw["amount"] > 0)]), "*both* copies"),
         (lambda raw, clean: len(raw) - len(clean), "rows removed"),
         (lambda raw, clean: clean, "use `len(...)`"),
-        (lambda raw, clean: raw, "DataFrame with"),
+        (lambda raw, clean: raw, "DataFrame of length 13189"),
         (lambda raw, clean: [1, 2], "single number"),
         (lambda raw, clean: 13000, "should be 13171"),
     ],

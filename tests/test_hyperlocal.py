@@ -1,28 +1,27 @@
-"""Tests for course_lib.chapters.hyperlocal: references are computed here with plain pandas/numpy loops."""
+"""Tests for course_lib.chapters.ch14_case_grocery_hyperlocal and the distance filter of notebook 14.
+
+References are computed here with plain pandas/numpy loops.
+"""
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-import pytest
-import yaml
+import matplotlib
 
-from course_lib.market.datasets import load_case
-from course_lib.analysis.geo import within_radius
-from course_lib.chapters.hyperlocal import (
-    SEGMENT_ORDER,
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from course_lib.analysis.geo import haversine_km, within_radius  # noqa: E402
+from course_lib.chapters.ch14_case_grocery_hyperlocal import (  # noqa: E402
     building_response,
-    building_segments,
-    diff_in_diff,
-    frequency_actions,
     group_response,
-    load_grocery_plan,
     match_buildings,
-    monthly_rates,
-    promotion_plan,
     radius_explorer,
-    reach_by_radius,
 )
+from course_lib.market.datasets import load_case  # noqa: E402
+from notebook_code import notebook_namespace  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -45,30 +44,6 @@ def toy():
 
 
 # --------------------------------------------------------------------------- plan and addresses
-
-
-def test_plan_has_every_section_and_segment():
-    plan = load_grocery_plan()
-    assert set(plan["segments"]["labels"]) == set(SEGMENT_ORDER)
-    assert plan["promotion"]["carryover"] > 0 and 0 < plan["test"]["gross_margin"] < 1
-    for spec in plan["segments"]["labels"].values():
-        assert spec["value_proposition"] and spec["creative"]
-
-
-def test_plan_errors_name_the_problem(tmp_path):
-    bad = load_grocery_plan()
-    del bad["segments"]["labels"]["far"]
-    path = tmp_path / "plan.yaml"
-    path.write_text(yaml.safe_dump(bad))
-    with pytest.raises(ValueError, match="exactly"):
-        load_grocery_plan(path)
-    path.write_text("- just a list\n")
-    with pytest.raises(ValueError, match="mapping"):
-        load_grocery_plan(path)
-    with pytest.raises(FileNotFoundError):
-        load_grocery_plan(tmp_path / "none.yaml")
-    with pytest.raises(TypeError):
-        load_grocery_plan(3)
 
 
 def test_match_buildings_reads_variants_and_fills_missing_ids(toy):
@@ -113,15 +88,6 @@ def test_match_buildings_validation(toy):
 # --------------------------------------------------------------------------- segments and response
 
 
-def test_building_segments_boundaries():
-    cx = pd.DataFrame({"distance_km": [3.0, 3.0, 3.0001, 4.0, 4.01], "households": [300, 299, 900, 10, 10]})
-    assert building_segments(cx).tolist() == ["inside_large", "inside_small", "just_outside", "just_outside", "far"]
-    with pytest.raises(ValueError, match="edge_km"):
-        building_segments(cx, edge_km=2.0)
-    with pytest.raises(ValueError, match="households"):
-        building_segments(cx.drop(columns="households"))
-
-
 def test_building_response_against_a_loop(toy):
     cx, od = toy
     od = match_buildings(od, cx)
@@ -147,7 +113,7 @@ def test_building_response_validation(toy):
         building_response(od, cx, "2025-01-01")
     with pytest.raises(ValueError, match="positive"):
         building_response(od, cx.assign(households=0), "2025-03-01")
-    with pytest.raises(ValueError, match="repeated"):
+    with pytest.raises(ValueError, match="once"):
         building_response(od, pd.concat([cx, cx]), "2025-03-01")
     with pytest.raises(ValueError, match="campaign_start"):
         building_response(od, cx, "not a date")
@@ -155,7 +121,7 @@ def test_building_response_validation(toy):
         building_response(od.assign(order_date="x"), cx, "2025-03-01")
 
 
-def test_group_response_and_diff_in_diff_on_the_case(case):
+def test_group_response_and_the_difference_in_differences_on_the_case(case):
     orders = case.orders.drop_duplicates()
     orders = orders[orders["amount"] > 0]
     orders = match_buildings(orders, case.complexes)
@@ -170,83 +136,14 @@ def test_group_response_and_diff_in_diff_on_the_case(case):
     ch_in = ((is_in & after).sum() - (is_in & ~after).sum()) / hh_in / 3
     ch_out = ((~is_in & after).sum() - (~is_in & ~after).sum()) / hh_out / 3
     assert g.loc[True, "change"] == pytest.approx(ch_in)
-    d = diff_in_diff(r)
-    assert d.effect_per_household == pytest.approx(ch_in - ch_out)
-    assert d.extra_orders == pytest.approx((ch_in - ch_out) * hh_in * 3)
-    assert d.to_frame().loc["extra_orders", "value"] == pytest.approx(d.extra_orders)
-    assert 0 < d.relative_lift < 2 and abs(d.control_change) < d.treated_change / 10
+    assert g.loc[True, "change"] - g.loc[False, "change"] == pytest.approx(ch_in - ch_out)
+    assert g.loc[True, "buildings"] == len(inside_ids) and g.loc[True, "households"] == hh_in
 
 
-def test_diff_in_diff_needs_two_groups(toy):
-    cx, od = toy
-    r = building_response(match_buildings(od, cx), cx.assign(g=["x", "y", "z"]), "2025-03-01")
-    with pytest.raises(ValueError, match="exactly two"):
-        diff_in_diff(r, group="g", treated="x")
-    with pytest.raises(ValueError, match="no buildings"):
-        diff_in_diff(r, group="inside", treated="yes")
+def test_group_response_needs_building_response():
     with pytest.raises(ValueError, match="building_response"):
-        group_response(pd.DataFrame({"orders_before": [1], "orders_after": [1], "rate_before": [1],
-                                     "rate_after": [1], "inside_radius": [True], "households": [1]}))
-
-
-def test_monthly_rates_against_a_count(toy):
-    cx, od = toy
-    od = match_buildings(od, cx)
-    m = monthly_rates(od, cx, "inside")
-    assert m.index.tolist() == list(pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01"]))
-    assert m.loc["2025-02-01", True] == pytest.approx(2 / 30)
-    assert m.loc["2025-04-01", False] == pytest.approx(1 / 5)
-    assert m.loc["2025-04-01", True] == 0
-
-
-def test_reach_by_radius_agrees_with_within_radius(case):
-    cx, store = case.complexes, case.store.iloc[0]
-    orders = match_buildings(case.orders, cx)
-    table = reach_by_radius(cx, orders, store["lat"], store["lon"], [2.0, 3.0, 10.0])
-    for _, row in table.iterrows():
-        near = within_radius(cx, store["lat"], store["lon"], row["radius_km"])
-        assert row["buildings"] == len(near) and row["households"] == near["households"].sum()
-        assert row["orders"] == orders["complex_id"].isin(set(near["complex_id"])).sum()
-    assert table.loc[1, "buildings"] == cx["inside_radius"].sum()
-    assert table.loc[2, "share_of_households"] == pytest.approx(1.0)
-    with pytest.raises(TypeError, match="radii"):
-        reach_by_radius(cx, orders, 21.0, 79.0, 3.0)
-    with pytest.raises(ValueError, match="radii"):
-        reach_by_radius(cx, orders, 21.0, 79.0, [-1])
-
-
-# --------------------------------------------------------------------------- decisions
-
-
-def test_frequency_actions_thresholds():
-    r = pd.DataFrame({"extra_per_household": [0.25, 0.2499, 0.05, 0.0499, -0.05, -0.3]})
-    got = frequency_actions(r, strong=0.25, weak=0.05, investigate=-0.05).tolist()
-    assert got == ["keep frequency, shortlist for promotion", "keep frequency", "keep frequency",
-                   "halve frequency, test a new message", "pause ads, find out why orders fell",
-                   "pause ads, find out why orders fell"]
-    with pytest.raises(ValueError, match="weak"):
-        frequency_actions(r, strong=0.1, weak=0.2, investigate=0.0)
-
-
-def test_promotion_plan_arithmetic():
-    r = pd.DataFrame({"households": [100, 200, 50], "extra_per_household": [0.1, 1.0, -0.2],
-                      "name": ["a", "b", "c"]}, index=["A", "B", "C"])
-    p = promotion_plan(r, avg_basket=900.0, margin=0.2, discount_per_order=40, cost_per_household=10,
-                       fixed_cost_per_building=1000, carryover=0.5, months=2)
-    assert p.index.tolist() == ["B", "A", "C"] and p["rank"].tolist() == [1, 2, 3]
-    exp_b = 200 * 1.0 * 0.5 * 2
-    assert p.loc["B", "expected_orders"] == pytest.approx(exp_b)
-    assert p.loc["B", "net"] == pytest.approx(exp_b * (900 * 0.2 - 40) - (1000 + 10 * 200))
-    assert p.loc["C", "expected_orders"] == 0  # a falling building is not expected to lose orders to a promotion
-    assert p["cumulative_net"].iloc[-1] == pytest.approx(p["net"].sum())
-    assert p["promote"].tolist() == [True, False, False]
-    assert r.index.tolist() == ["A", "B", "C"]  # input not reordered
-    with pytest.raises(ValueError, match="margin"):
-        promotion_plan(r, avg_basket=900.0, margin=22, discount_per_order=40, cost_per_household=10,
-                       fixed_cost_per_building=1000, carryover=0.5)
-    with pytest.raises(TypeError, match="avg_basket"):
-        promotion_plan(r, avg_basket="900", margin=0.2, discount_per_order=40, cost_per_household=10,
-                       fixed_cost_per_building=1000, carryover=0.5)
+        group_response(pd.DataFrame({"orders_before": [1], "orders_after": [1], "inside_radius": [True],
+                                     "households": [1]}))
 
 
 def test_radius_explorer_redraws(case):
@@ -259,5 +156,25 @@ def test_radius_explorer_redraws(case):
     assert slider.value == 3.0 and slider.min == 1.0 and slider.max == 6.5
     with pytest.raises(ValueError, match="radii"):
         radius_explorer(case.store, case.complexes, orders, radii=(5, 2, 1))
-    with pytest.raises(TypeError, match="radii"):
+    with pytest.raises(ValueError, match="radii"):
         radius_explorer(case.store, case.complexes, orders, radii=5)
+    slider.value = 4.0  # redraws without error
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+# --------------------------------------------------------------------------- open the box: the distance filter
+
+
+def test_notebook_distance_filter_selects_what_within_radius_selects(case):
+    ns = notebook_namespace("14-case-grocery-hyperlocal", "open-the-box")
+    store = case.store.iloc[0]
+    helper = within_radius(case.complexes, store["lat"], store["lon"], 3.0)
+    # the visible numpy code and the helper pick the same buildings and households
+    assert sorted(ns["nearby"]["complex_id"]) == sorted(helper["complex_id"])
+    assert ns["nearby"]["households"].sum() == helper["households"].sum()
+    np.testing.assert_allclose(ns["km_from_store"],
+                               haversine_km(case.complexes["lat"], case.complexes["lon"], store["lat"], store["lon"]),
+                               rtol=1e-12)
+    pd.testing.assert_series_equal(ns["within_3km"], case.complexes["inside_radius"], check_names=False)
