@@ -213,7 +213,9 @@ def expect_single(
         return
     if allow_size_one and np.size(value) == 1:
         return
-    raise Mismatch(f"`{name}` should be a single number, but it is a {type(value).__name__} of length "
+    kind = type(value).__name__
+    article = "an" if kind[0] in "aeiou" else "a"
+    raise Mismatch(f"`{name}` should be a single number, but it is {article} {kind} of length "
                    f"{len(value)}. {hint}".rstrip())
 
 
@@ -704,7 +706,8 @@ def _spec_checker(spec: dict[str, Any], answers: _Answers, module: Any, where: s
                     continue  # on some data a typical mistake gives the right answer: never call it wrong
                 if _matches(value, wrong, **tol):
                     raise Mismatch(message) from None
-            if spec.get("single") and isinstance(value, _COLLECTIONS + (np.ndarray, dict)) and np.size(value) != 1:
+            if spec.get("single") and isinstance(value, _COLLECTIONS + (np.ndarray, dict)) and (
+                    isinstance(value, dict) or np.size(value) != 1):
                 expect_single(value, name=name, hint=spec["single"], also=(np.ndarray, dict))
             raise first from None
         success = spec.get("success")
