@@ -1,4 +1,4 @@
-"""course_lib.chapters.explorers: the segmentation-levels explorer and its worked-example data."""
+"""course_lib.chapters.ch02_segmentation_levels: level masks, the level report, the explorer, and the open box."""
 
 from __future__ import annotations
 
@@ -10,19 +10,18 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.chapters.explorers import (
+from course_lib.base.content import ContentError
+from course_lib.chapters import ch02_segmentation_levels as ch02
+from course_lib.chapters.ch02_segmentation_levels import (
     ANY,
-    LEVEL_NAMES,
-    LevelAssumptions,
-    LevelsExplorer,
-    format_report,
-    in_market,
-    level_rules,
+    LEVELS,
+    level_masks,
+    levels_explorer,
     levels_report,
     load_levels_examples,
     plot_levels,
-    value_per_sale,
 )
+from notebook_code import notebook_namespace
 
 matplotlib.use("Agg")
 
@@ -49,14 +48,11 @@ def sales() -> pd.DataFrame:
     })
 
 
-WINDOW = ("2025-07-01", "2025-12-31")
-
-
-def _simple(**changes) -> LevelAssumptions:
-    base = dict(conversion={n: 0.1 for n in LEVEL_NAMES}, media_cost={n: 1.0 for n in LEVEL_NAMES},
-                creative_cost={n: 0.0 for n in LEVEL_NAMES}, margin=0.5, window=WINDOW, min_size=2)
-    base.update(changes)
-    return LevelAssumptions(**base)
+def _simple(min_size=2, **levels) -> dict:
+    """Assumptions: conversion 0.1, media cost 1, no creative cost, margin 0.5 (per level overrides in ``levels``)."""
+    per_level = {n: {"conversion": 0.1, "media_cost": 1.0, "creative_cost": 0.0, **levels.get(n, {})} for n in LEVELS}
+    return {"in_market_window": {"start": "2025-07-01", "end": "2025-12-31"}, "margin": 0.5, "min_size": min_size,
+            "levels": per_level}
 
 
 # --------------------------------------------------------------------------- the data file
@@ -69,186 +65,130 @@ def test_examples_file_has_the_source_figures():
     assert "StudySmarter" in ex["coffee_shop"]["source"] and "StudySmarter" in ex["cost_per_click"]["source"]
 
 
-def test_examples_file_errors_are_clear(tmp_path):
+def test_examples_file_errors_are_clear(tmp_path, monkeypatch):
     good = load_levels_examples()
-    bad = dict(good, coffee_shop=dict(good["coffee_shop"], visit_rate_nearby=3))
-    path = tmp_path / "ex.yaml"
-    path.write_text(yaml.safe_dump(bad))
-    with pytest.raises(ValueError, match="visit_rate_nearby"):
-        load_levels_examples(path)
-    path.write_text(yaml.safe_dump({"coffee_shop": good["coffee_shop"]}))
-    with pytest.raises(ValueError, match="cost_per_click"):
-        load_levels_examples(path)
-    broken = dict(good, explorer=dict(good["explorer"], levels={"mass": good["explorer"]["levels"]["mass"]}))
-    path.write_text(yaml.safe_dump(broken))
-    with pytest.raises(ValueError, match="missing the level"):
-        load_levels_examples(path)
+    path = tmp_path / "levels_examples.yaml"
+    monkeypatch.setattr(ch02, "content_path", lambda name: path)
+    for broken, error, words in [
+        ({"coffee_shop": good["coffee_shop"]}, ContentError, "cost_per_click"),
+        (dict(good, explorer=dict(good["explorer"], levels={"mass": good["explorer"]["levels"]["mass"]})),
+         ContentError, "missing the level 'segment'"),
+        (dict(good, explorer=dict(good["explorer"], margin=0)), ValueError, "margin"),
+        (dict(good, explorer=dict(good["explorer"], levels=dict(good["explorer"]["levels"], micro={
+            "conversion": 1.5, "media_cost": 1, "creative_cost": 1}))), ValueError, "micro.conversion"),
+    ]:
+        path.write_text(yaml.safe_dump(broken))
+        with pytest.raises(error, match=words):
+            load_levels_examples()
 
 
-def test_assumptions_from_config_and_overrides():
-    a = LevelAssumptions.from_config()
-    assert a.cost_per_target("micro", 500) == pytest.approx(a.media_cost["micro"] + a.creative_cost["micro"] / 500)
-    assert a.cost_per_target("mass", 0) == a.media_cost["mass"]
-    b = LevelAssumptions.from_config(margin=0.5, media_cost={"micro": 9.0})
-    assert b.margin == 0.5 and b.media_cost["micro"] == 9.0 and b.media_cost["mass"] == a.media_cost["mass"]
-    with pytest.raises(TypeError, match="unknown assumption"):
-        LevelAssumptions.from_config(colour="red")
-    with pytest.raises(ValueError, match="unknown level"):
-        LevelAssumptions.from_config(conversion={"giga": 0.1})
-    with pytest.raises(ValueError, match="conversion"):
-        LevelAssumptions.from_config(conversion={"micro": 1.5})
-    with pytest.raises(ValueError, match="margin"):
-        LevelAssumptions.from_config(margin=0)
-    with pytest.raises(ValueError, match="level must be one of"):
-        a.cost_per_target("nano", 10)
+# --------------------------------------------------------------------------- masks and report
 
 
-# --------------------------------------------------------------------------- in-market and value
-
-
-def test_in_market_uses_the_window_and_category(people, sales):
-    flags = in_market(people, sales, "sportswear", WINDOW)
-    assert flags.tolist() == [True, True, True, False, False, True, False, False]  # C7 bought before the window
-    assert flags.index.equals(people.index)
-    assert in_market(people, sales, "electronics", WINDOW).sum() == 1
-
-
-def test_in_market_validates(people, sales):
-    with pytest.raises(ValueError, match="not in transactions"):
-        in_market(people, sales, "yachts", WINDOW)
-    with pytest.raises(ValueError, match="customer_id"):
-        in_market(people.drop(columns="customer_id"), sales, "sportswear", WINDOW)
-    with pytest.raises(ValueError, match="before it starts"):
-        in_market(people, sales, "sportswear", ("2025-12-31", "2025-01-01"))
-    with pytest.raises(TypeError, match="category"):
-        in_market(people, sales, 3, WINDOW)
-
-
-def test_value_per_sale_is_mean_basket_times_margin(sales):
-    assert value_per_sale(sales, "sportswear", 0.5, WINDOW) == pytest.approx(0.5 * 2000.0)  # 99999 is outside
-    with pytest.raises(ValueError, match="widen the window"):
-        value_per_sale(sales, "sportswear", 0.5, ("2020-01-01", "2020-02-01"))
-    with pytest.raises(ValueError, match="margin"):
-        value_per_sale(sales, "sportswear", 2, WINDOW)
-
-
-# --------------------------------------------------------------------------- rules and report
-
-
-def test_level_rules():
-    rules = level_rules(age=(22, 35), interest="fitness", neighbourhood=ANY, life_event="new_job")
-    assert rules == {"mass": None, "segment": {"age": (22, 35)}, "niche": {"interest_fitness": True},
-                     "micro": {"life_event": "new_job"}}
-    assert level_rules() == {n: None for n in LEVEL_NAMES}
-    assert level_rules(interest="interest_tech")["niche"] == {"interest_tech": True}
+def test_level_masks_are_nested(people):
+    masks = level_masks(people, age=(20, 40), interest="fitness", life_event="new_job")
+    assert list(masks.columns) == list(LEVELS)
+    assert masks.sum().tolist() == [8, 5, 4, 2]  # ages 20-40: C0-C4; fitness: C0,C1,C2,C4; new job: C1,C2
+    assert level_masks(people, neighbourhood=ANY, life_event=None).all().all()
+    assert level_masks(people, neighbourhood="B", life_event="new_job")["micro"].tolist() == [
+        False, False, True, False, False, False, False, False]
     with pytest.raises(ValueError, match="lowest age is above"):
-        level_rules(age=(40, 20))
+        level_masks(people, age=(40, 20))
     with pytest.raises(TypeError, match="pair"):
-        level_rules(age=30)
+        level_masks(people, age=30)
+    with pytest.raises(ValueError, match="interest_gaming"):
+        level_masks(people, interest="gaming")
+    with pytest.raises(ValueError, match="neighbourhood 'Z'"):
+        level_masks(people, neighbourhood="Z")
 
 
 def test_levels_report_against_a_hand_computation(people, sales):
-    flags = in_market(people, sales, "sportswear", WINDOW)
-    a = _simple(conversion={"mass": 0.1, "segment": 0.2, "niche": 0.3, "micro": 0.4},
-                creative_cost={"mass": 8.0, "segment": 0.0, "niche": 0.0, "micro": 2.0})
-    rules = level_rules(age=(20, 40), interest="fitness", life_event="new_job")
-    r = levels_report(people, flags, rules, value_per_sale=100.0, assumptions=a)
-    assert r["level"].tolist() == list(LEVEL_NAMES)
-    assert r["reach"].tolist() == [8, 5, 4, 2]  # ages 20-40: C0-C4; fitness: C0,C1,C2,C4; new job: C1,C2
-    assert r["in_market_rate"].tolist() == pytest.approx([4 / 8, 3 / 5, 3 / 4, 1.0])
+    a = _simple(mass={"conversion": 0.1, "creative_cost": 8.0}, segment={"conversion": 0.2},
+                niche={"conversion": 0.3}, micro={"conversion": 0.4, "creative_cost": 2.0})
+    r = levels_report(people, sales, "sportswear", (20, 40), "fitness", life_event="new_job", assumptions=a)
+    assert r.index.tolist() == list(LEVELS)
+    assert r["reach"].tolist() == [8, 5, 4, 2]
+    assert r["in_market_rate"].tolist() == pytest.approx([4 / 8, 3 / 5, 3 / 4, 1.0])  # C7 bought before the window
     assert r["response_rate"].tolist() == pytest.approx([0.05, 0.12, 0.225, 0.4])
     assert r["cost_per_target"].tolist() == pytest.approx([1 + 8 / 8, 1.0, 1.0, 1 + 2 / 2])
-    micro = r.iloc[-1]
-    assert micro["expected_responses"] == pytest.approx(0.8)
-    assert micro["expected_profit"] == pytest.approx(0.8 * 100 - 2 * 2.0)
-    assert micro["cost_per_response"] == pytest.approx(4.0 / 0.8)
-    assert r["too_small"].tolist() == [False, False, False, False]
+    micro = r.loc["micro"]
+    value_per_sale = 0.5 * (1000 + 2000 + 3000 + 2000) / 4  # the 99,999 purchase is outside the window
+    assert micro["expected_sales"] == pytest.approx(0.8)
+    assert micro["expected_profit"] == pytest.approx(0.8 * value_per_sale - 2 * 2.0)
+    assert micro["cost_per_sale"] == pytest.approx(4.0 / 0.8)
+    assert not r["too_small"].any()
 
 
 def test_a_level_that_narrows_nothing_keeps_the_previous_economics(people, sales):
-    flags = in_market(people, sales, "sportswear", WINDOW)
-    a = _simple(conversion={"mass": 0.1, "segment": 0.2, "niche": 0.3, "micro": 0.4},
-                media_cost={"mass": 1.0, "segment": 2.0, "niche": 3.0, "micro": 4.0})
-    r = levels_report(people, flags, level_rules(age=(20, 40)), 100.0, a).set_index("level")
+    a = _simple(**{n: {"conversion": c, "media_cost": m} for n, c, m in
+                   zip(LEVELS, [0.1, 0.2, 0.3, 0.4], [1.0, 2.0, 3.0, 4.0])})
+    r = levels_report(people, sales, "sportswear", age=(20, 40), assumptions=a)
     assert r.loc["niche", "conversion"] == r.loc["micro", "conversion"] == 0.2
     assert r.loc["micro", "cost_per_target"] == 2.0
     assert r.loc["micro", "reach"] == r.loc["segment", "reach"]
 
 
 def test_levels_report_flags_small_levels_and_validates(people, sales):
-    flags = in_market(people, sales, "sportswear", WINDOW)
-    r = levels_report(people, flags, level_rules(life_event="retired"), 10.0, _simple(min_size=3))
+    r = levels_report(people, sales, "sportswear", life_event="retired", assumptions=_simple(min_size=3))
     assert r["too_small"].tolist() == [False, False, False, True]
-    with pytest.raises(TypeError, match="boolean Series"):
-        levels_report(people, flags.astype(int), level_rules(), 10.0, _simple())
-    with pytest.raises(ValueError, match="one value per customer"):
-        levels_report(people, flags.iloc[:3], level_rules(), 10.0, _simple())
-    with pytest.raises(ValueError, match="one rule per level"):
-        levels_report(people, flags, {"mass": None}, 10.0, _simple())
-    with pytest.raises(ValueError, match="interest_gaming"):
-        levels_report(people, flags, level_rules(interest="gaming"), 10.0, _simple())
+    with pytest.raises(ValueError, match="not in transactions"):
+        levels_report(people, sales, "yachts", assumptions=_simple())
+    with pytest.raises(ValueError, match="customer_id"):
+        levels_report(people.drop(columns="customer_id"), sales, assumptions=_simple())
+    with pytest.raises(ValueError, match="widen the window"):
+        levels_report(people, sales, "sportswear", assumptions={**_simple(), "in_market_window": {
+            "start": "2020-01-01", "end": "2020-02-01"}})
 
 
 def test_empty_level_gives_zero_not_nan(people, sales):
-    flags = in_market(people, sales, "sportswear", WINDOW)
-    r = levels_report(people, flags, level_rules(age=(90, 99)), 10.0, _simple())
+    r = levels_report(people, sales, "sportswear", age=(90, 99), assumptions=_simple())
     assert r["reach"].tolist()[1:] == [0, 0, 0]
     assert r["expected_profit"].iloc[-1] == 0
-    assert math.isnan(r["cost_per_response"].iloc[-1])
+    assert math.isnan(r["cost_per_sale"].iloc[-1])
 
 
-def test_format_and_plot(people, sales):
-    flags = in_market(people, sales, "sportswear", WINDOW)
-    r = levels_report(people, flags, level_rules(age=(20, 40), interest="fitness"), 100.0, _simple())
-    shown = format_report(r)
-    assert list(shown.index) == list(LEVEL_NAMES)
-    assert shown.loc["mass", "share of market"] == "100.0%"
+def test_plot(people, sales):
+    r = levels_report(people, sales, "sportswear", (20, 40), "fitness", assumptions=_simple())
     fig = plot_levels(r, title="t")
     assert [ax.get_title() for ax in fig.axes] == ["Who is still reached", "Expected profit per level"]
-    assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == list(LEVEL_NAMES)
+    assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == list(LEVELS)
     with pytest.raises(ValueError, match="expected_profit"):
         plot_levels(r.drop(columns="expected_profit"))
 
 
-# --------------------------------------------------------------------------- the explorer
+# --------------------------------------------------------------------------- the explorer and the course data
 
 
-def test_explorer_report_matches_the_functions(people, sales):
-    ex = LevelsExplorer(people, sales, assumptions=_simple(),
-                        defaults={"category": "sportswear", "age": (20, 40), "interest": "fitness",
-                                  "neighbourhood": None, "life_event": None})
-    direct = levels_report(people, in_market(people, sales, "sportswear", WINDOW),
-                           level_rules(age=(20, 40), interest="fitness"),
-                           value_per_sale(sales, "sportswear", 0.5, WINDOW), _simple())
-    pd.testing.assert_frame_equal(ex.report(), direct)
-    other = ex.report(category="electronics", interest=ANY)
-    assert other["in_market_rate"].iloc[0] == pytest.approx(1 / 8)
-    assert "Highest expected profit" in ex.summary(other)
-    with pytest.raises(ValueError, match="unknown"):
-        ex.report(interest="knitting")
-    with pytest.raises(TypeError, match="unknown setting"):
-        ex.report(colour="red")
-
-
-def test_explorer_widget_redraws_on_change(people, sales):
+def test_explorer_redraws_on_change(people, sales):
     pytest.importorskip("ipywidgets")
-    ex = LevelsExplorer(people, sales, assumptions=_simple(), defaults={"category": "sportswear"})
-    box = ex.widget
-    assert box is ex.widget  # built once
-    dropdowns = {c.description: c for c in box.children if hasattr(c, "description")}
-    dropdowns["Micro: life event"].value = "new_job"
-    assert ex.settings["life_event"] == "new_job"
-    assert ex.report()["reach"].iloc[-1] < len(people)
+    box = levels_explorer(people, sales, age=(20, 60), interest=ANY, life_event=ANY)
+    assert box.result["reach"].tolist() == [8, 8, 8, 8]
+    controls = {c.description: c for c in box.children if hasattr(c, "description")}
+    controls["Micro: life event"].value = "new_job"
+    assert box.result["reach"].tolist() == [8, 8, 8, 2]
+    with pytest.raises(TypeError, match="unknown setting"):
+        levels_explorer(people, sales, colour="red")
 
 
-def test_explorer_on_course_data_narrows_and_concentrates_buyers():
+def test_on_course_data_the_rules_narrow_and_concentrate_buyers():
     from course_lib.market.datasets import load_customers, load_transactions
 
-    ex = LevelsExplorer(load_customers(), load_transactions())
-    r = ex.report()
+    customers, transactions = load_customers(), load_transactions()
+    r = levels_report(customers, transactions, "sportswear", (22, 35), "fitness", life_event="new_job")
     assert r["reach"].is_monotonic_decreasing and r["reach"].iloc[0] == 50_000
-    # the default sportswear rules pick out more recent sportswear buyers at every step
-    assert np.all(np.diff(r["in_market_rate"].to_numpy()) > 0)
-    # an unrelated interest does not concentrate buyers the way a related one does
-    unrelated = ex.report(interest="reading", life_event=ANY)
-    assert unrelated["in_market_rate"].iloc[2] < r["in_market_rate"].iloc[2]
+    assert np.all(np.diff(r["in_market_rate"].to_numpy()) > 0)  # each rule picks out more sportswear buyers
+    unrelated = levels_report(customers, transactions, "sportswear", (22, 35), "reading")
+    assert unrelated.loc["niche", "in_market_rate"] < r.loc["niche", "in_market_rate"]
+
+
+def test_the_notebook_masks_and_economics_equal_the_helper():
+    """Open the box: the chapter's own boolean masks and report cells give what levels_report gives."""
+    ns = notebook_namespace("02-segmentation-levels", "open-the-box")
+    customers, transactions = ns["customers"], ns["transactions"]
+    settings = {"age": (22, 35), "interest": "fitness", "life_event": "new_job"}
+    pd.testing.assert_frame_equal(ns["levels"], level_masks(customers, **settings))
+    helper = levels_report(customers, transactions, "sportswear", **settings)
+    pd.testing.assert_series_equal(ns["levels"].sum(), helper["reach"], check_names=False)
+
+    report = notebook_namespace("02-segmentation-levels", "levels-economics")["report"]
+    pd.testing.assert_frame_equal(report, helper[report.columns], check_names=False, check_dtype=False)

@@ -1,17 +1,21 @@
-"""Checks of the 01-what-is-micromarketing workbook, with right answers, typical mistakes, blanks and None."""
+"""Checks of the 01-what-is-micromarketing workbook (data/exercises/01-what-is-micromarketing.yaml), with right
+answers, typical mistakes, the placeholder and None. Expected values are recomputed here with plain pandas."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+import yaml
 
-from course_lib.market.datasets import load_customers
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks import what_is_micromarketing as wim
-from course_lib.chapters.workbooks.what_is_micromarketing import q1, q2, q3
 from course_lib.analysis.metrics import campaign_report
+from course_lib.learning import exercises
+from course_lib.learning.exercises import ____, load_workbook
 from course_lib.learning.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_customers
 from course_lib.market.simulator import compare, simulate
+
+EXERCISES = load_workbook("01-what-is-micromarketing")
+q1, q2, q3 = EXERCISES
 
 
 @pytest.fixture(autouse=True)
@@ -24,10 +28,10 @@ def customers() -> pd.DataFrame:
     return load_customers()
 
 
-def _plans(**changes):
+def _plans(budget=1200, **changes):
     """The workbook's plans, written out independently of the module (with optional changes per plan)."""
-    mass = dict(audience=None, creative="organic_delivery", channel="email", budget=1200)
-    micro = dict(audience="interest_eco", creative="organic_delivery", channel="email", budget=1200)
+    mass = dict(audience=None, creative="organic_delivery", channel="email", budget=budget)
+    micro = dict(audience="interest_eco", creative="organic_delivery", channel="email", budget=budget)
     for key, value in changes.items():
         plan, arg = key.split("__")
         (mass if plan == "mass" else micro)[arg] = value
@@ -40,17 +44,19 @@ def runs() -> pd.DataFrame:
 
 
 def test_the_workbook_lists_its_exercises():
-    assert [ex.id for ex in workbook_exercises("01-what-is-micromarketing")] == ["q1", "q2", "q3"]
+    assert [ex.var for ex in EXERCISES] == ["eco_share", "one_run", "pooled_cpa"]
+    assert q3.title == "Cost per acquisition over 20 runs"
+    assert "budget=1200" in q2.hints[1]
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3], ids=lambda e: e.id)
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
 def test_placeholder_and_none(exercise):
     assert exercise.evaluate(____).status == "not_attempted"
     fb = exercise.evaluate(None)
     assert fb.status == "incorrect" and "None" in fb.message
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3], ids=lambda e: e.id)
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
 def test_two_levels_of_hints(exercise):
     assert len(exercise.hints) == 2 and exercise.hints[0] != exercise.hints[1]
 
@@ -85,11 +91,14 @@ def test_q1_wrong_answers(customers, make, fragment):
 
 
 def test_q1_follows_the_data(customers, monkeypatch):
+    from course_lib.chapters import ch01_what_is_micromarketing as ch01
+
     changed = customers.copy()
     changed["interest_eco"] = changed["age"] < 30
-    monkeypatch.setattr(wim, "load_customers", lambda: changed)
-    assert q1.evaluate((changed["age"] < 30).mean()).status == "correct"
-    assert q1.evaluate(customers["interest_eco"].mean()).status == "incorrect"
+    monkeypatch.setattr(ch01, "load_customers", lambda: changed)
+    fresh = load_workbook("01-what-is-micromarketing")[0]
+    assert fresh.evaluate((changed["age"] < 30).mean()).status == "correct"
+    assert fresh.evaluate(customers["interest_eco"].mean()).status == "incorrect"
 
 
 # --------------------------------------------------------------------------- q2
@@ -99,7 +108,7 @@ def test_q2_right_answer():
     one_run = compare(_plans(), seed=0)
     fb = q2.evaluate(one_run)
     assert fb.status == "correct"
-    assert "One run is noisy" in fb.message
+    assert "One run is noisy" in fb.message and "8,000 emails" in fb.message
     # Row order and a subset of the columns do not matter.
     assert q2.evaluate(one_run.iloc[::-1]).status == "correct"
     assert q2.evaluate(one_run[["audience_size", "reachable", "impressions", "clicks", "conversions", "spend",
@@ -129,10 +138,18 @@ def test_q2_wrong_answers(make, fragment):
     assert fragment in fb.message
 
 
-def test_q2_follows_the_settings(monkeypatch):
-    monkeypatch.setattr(wim, "BUDGET", 800.0)
-    assert q2.evaluate(compare(_plans(mass__budget=800, micro__budget=800), seed=0)).status == "correct"
-    assert q2.evaluate(compare(_plans(), seed=0)).status == "incorrect"
+def test_the_checks_follow_the_constants(tmp_path, monkeypatch):
+    """Change the workbook's constants (budget 800, 5 runs): the expected answers change with them."""
+    spec = yaml.safe_load((exercises.SPECS_DIR / "01-what-is-micromarketing.yaml").read_text(encoding="utf-8"))
+    spec["constants"].update(budget=800, seeds=5)
+    (tmp_path / "01-what-is-micromarketing.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    monkeypatch.setattr(exercises, "SPECS_DIR", tmp_path)
+    _, fresh_q2, fresh_q3 = load_workbook("01-what-is-micromarketing")
+    assert fresh_q2.evaluate(compare(_plans(budget=800), seed=0)).status == "correct"
+    assert fresh_q2.evaluate(compare(_plans(), seed=0)).status == "incorrect"
+    few = pd.concat([compare(_plans(budget=800), seed=s) for s in range(5)])
+    totals = few.groupby(level="plan")[["spend", "conversions"]].sum()
+    assert fresh_q3.evaluate(totals["spend"] / totals["conversions"]).status == "correct"
 
 
 # --------------------------------------------------------------------------- q3
@@ -167,10 +184,3 @@ def test_q3_wrong_answers(runs, make, fragment):
     fb = q3.evaluate(make(runs))
     assert fb.status == "incorrect"
     assert fragment in fb.message
-
-
-def test_q3_follows_the_settings(runs, monkeypatch):
-    monkeypatch.setattr(wim, "SEEDS", range(5))
-    few = runs.iloc[:10]  # seeds 0-4: two rows per seed
-    assert q3.evaluate(few.groupby("plan")["spend"].sum() / few.groupby("plan")["conversions"].sum()).status == "correct"
-    assert q3.evaluate(runs.groupby("plan")["spend"].sum() / runs.groupby("plan")["conversions"].sum()).status == "incorrect"
