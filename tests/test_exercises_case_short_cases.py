@@ -1,7 +1,7 @@
 """Checks of workbook 16-case-short-cases: right answers, typical wrong answers, the placeholder and None.
 
-The expected values are recomputed here from the raw case tables with plain pandas (not with
-course_lib.chapters.short_cases), so a bug in the library would show up as a disagreement.
+The checks are declared in data/exercises/16-case-short-cases.yaml. The expected values are recomputed here from the
+raw case tables with plain pandas (not with the chapter module), so a bug there shows up as a disagreement.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ import pandas as pd
 import pytest
 
 from course_lib.market.datasets import load_case
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks.case_short_cases import NOTEBOOK, q1, q2, q3, q4
+from course_lib.learning.exercises import ____, load_workbook, workbook_exercises
 from course_lib.learning.progress import PROGRESS_ENV
+
+NOTEBOOK = "16-case-short-cases"
+q1, q2, q3, q4 = load_workbook(NOTEBOOK)
 
 
 @pytest.fixture(autouse=True)
