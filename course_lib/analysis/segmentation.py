@@ -76,28 +76,22 @@ def rule_columns(rule: Rule) -> list[str]:
 
 
 def _condition(values: pd.Series, cond: Any, col: str, arg: str) -> np.ndarray:
+    """One column's condition of a dict rule: a range (lo, hi), a list or set of values, or one value."""
     if isinstance(cond, tuple):
         if len(cond) != 2:
             raise ValueError(f"{arg}: a range for {col!r} must be (lo, hi), got {cond!r}.")
         if not pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_datetime64_any_dtype(values):
             raise TypeError(f"{arg}: a range needs a numeric column, but {col!r} has dtype {values.dtype}.")
-        lo, hi = cond
-        part = np.ones(len(values), dtype=bool)
-        if lo is not None:
-            part &= (values >= lo).to_numpy(dtype=bool, na_value=False)
-        if hi is not None:
-            part &= (values <= hi).to_numpy(dtype=bool, na_value=False)
-        return part
+        low_ok = values >= cond[0] if cond[0] is not None else True
+        high_ok = values <= cond[1] if cond[1] is not None else True
+        return (pd.Series(True, index=values.index) & low_ok & high_ok).fillna(False).to_numpy(dtype=bool)
     if isinstance(cond, (list, set, frozenset)):
         return values.isin(list(cond)).to_numpy(dtype=bool)
     return (values == cond).to_numpy(dtype=bool, na_value=False)
 
 
 def rule_mask(data: pd.DataFrame, rule: Rule, arg: str = "rule") -> pd.Series:
-    """Boolean Series: which rows of ``data`` satisfy ``rule``.
-
-    Raises ``ValueError`` naming the rule (``arg``) when it refers to an
-    unknown column or cannot be evaluated, ``TypeError`` for the wrong kind of rule.
+    """Boolean Series: which rows of ``data`` satisfy ``rule`` (errors name the rule as ``arg``).
 
     Examples
     --------
@@ -159,26 +153,11 @@ def assign_segments(
     default: str = "unassigned",
     column: str = "segment",
 ) -> pd.DataFrame:
-    """Give each row exactly one segment, resolving overlaps by priority.
+    """Give each row exactly one segment (``rules``: name -> rule), resolving overlaps by priority.
 
-    Parameters
-    ----------
-    data : DataFrame
-        Customers.
-    rules : dict
-        Segment name -> rule; segments may overlap.
-    priority : list of str, optional
-        Every segment name once, highest priority first (default: the order of ``rules``).
-    default : str
-        Segment of rows matching no rule.
-    column : str
-        Name of the new column (must not exist yet).
-
-    Returns
-    -------
-    DataFrame
-        A copy of ``data`` with ``column`` and ``n_matches`` (how many
-        segments the row qualified for; > 1 means an overlap was resolved).
+    ``priority`` lists every segment once, highest first (default: the order of ``rules``); rows matching
+    no rule get ``default``. Returns a copy of ``data`` with ``column`` (which must not exist yet) and
+    ``n_matches`` (how many segments the row qualified for; > 1 means an overlap was resolved).
 
     Examples
     --------

@@ -77,11 +77,7 @@ def wrong_answers(micro_rule: str, creative: str, channel: str, budget: float, s
 
 
 def check_one_run(value: Any, facts: dict[str, Any]) -> None:
-    """Exercise 2: is ``value`` the table ``compare`` returns for the fair comparison with ``seed=0``?
-
-    Raises :class:`Mismatch` naming the first way the plans differ from the
-    fair comparison (budget, channel, creative, audience, seed, names).
-    """
+    """Exercise 2: is ``value`` the fair comparison's ``compare(plans, seed=0)``? Mismatch names the first difference."""
     expected: pd.DataFrame = facts["one_run"]
     if isinstance(value, SimulationResult):
         raise Mismatch("`one_run` is the result of a single plan (from `simulate`). Put both plans in a dict and pass "
@@ -108,8 +104,7 @@ def check_one_run(value: Any, facts: dict[str, Any]) -> None:
             if column in value.columns and str(row[column]) != facts[column]:
                 raise Mismatch(f"the {plan} plan uses the {column} {row[column]!r}. Both plans must use the same "
                                f"{column}, {facts[column]!r}, so that only the audience differs.")
-    sizes, everyone, micro = value["audience_size"], int(expected.loc["mass", "audience_size"]), \
-        int(expected.loc["micro", "audience_size"])
+    sizes, (everyone, micro) = value["audience_size"], expected["audience_size"].loc[["mass", "micro"]].astype(int)
     if int(sizes["micro"]) == everyone:
         raise Mismatch(f"the micro plan targets every customer ({everyone:,}). Give it the audience rule "
                        f"{facts['micro_rule']!r}.")

@@ -1,10 +1,7 @@
 """Chapter 02 (segmentation levels): the level report behind the explorer, and the workbook's answers.
 
-The chapter narrows the market with plain boolean masks (mass -> segment ->
-niche -> micro) and works out the economics of each level in its own cells.
-:func:`levels_report` does the same for any settings, for the explorer widget
-and for exercise 3 of the workbook; every assumption lives in
-``data/content/levels_examples.yaml`` (section ``explorer``).
+The notebook narrows the market with boolean masks and works out each level's economics in its own cells;
+:func:`levels_report` does the same for any settings (assumptions: ``data/content/levels_examples.yaml``).
 
 Examples
 --------
@@ -81,8 +78,7 @@ def level_masks(customers: pd.DataFrame, age: tuple[int, int] | None = None, int
     [3, 2, 1, 1]
     """
     require_dataframe(customers, "customers")
-    mass = pd.Series(True, index=customers.index)
-    segment, niche = mass, None
+    mass = segment = pd.Series(True, index=customers.index)
     if _given(age):
         if not isinstance(age, (tuple, list)) or len(age) != 2:
             raise TypeError(f"age must be a pair (lowest, highest), got {age!r}.")
@@ -109,25 +105,12 @@ def levels_report(customers: pd.DataFrame, transactions: pd.DataFrame, category:
                   life_event: str | None = None, assumptions: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Reach, in-market rate, expected sales, cost and profit of promoting ``category`` at the four levels.
 
-    Parameters
-    ----------
-    customers, transactions : DataFrame
-        The course market (``load_customers()``, ``load_transactions()``).
-    category : str
-        The product promoted; a customer who bought it in the in-market window is "in the market".
-    age, interest, neighbourhood, life_event
-        The rules of the levels, as in :func:`level_masks`.
-    assumptions : dict, optional
-        The ``explorer`` section of :func:`load_levels_examples` (the default).
-
-    Returns
-    -------
-    DataFrame
-        Indexed by level: ``reach``, ``share_of_market``, ``in_market_rate``,
-        ``conversion``, ``response_rate``, ``expected_sales``,
-        ``cost_per_target``, ``total_cost``, ``cost_per_sale``,
-        ``expected_profit`` and ``too_small`` (reach under ``min_size``). A
-        level that adds no condition keeps the previous level's offer and costs.
+    The rules are those of :func:`level_masks`; a customer who bought ``category`` in the in-market window
+    is "in the market"; ``assumptions`` default to the ``explorer`` section of :func:`load_levels_examples`.
+    Returns one row per level: ``reach``, ``share_of_market``, ``in_market_rate``, ``conversion``,
+    ``response_rate``, ``expected_sales``, ``cost_per_target``, ``total_cost``, ``cost_per_sale``,
+    ``expected_profit``, ``too_small`` (reach under ``min_size``). A level that adds no condition keeps
+    the previous level's offer and costs.
     """
     assumptions = load_levels_examples()["explorer"] if assumptions is None else assumptions
     levels = level_masks(customers, age, interest, neighbourhood, life_event)
@@ -227,9 +210,7 @@ def levels_explorer(customers: pd.DataFrame, transactions: pd.DataFrame, **defau
 
     def show(category: str, age: tuple[int, int], interest: str, neighbourhood: str, life_event: str) -> pd.DataFrame:
         report = levels_report(customers, transactions, category, tuple(age), interest, neighbourhood, life_event)
-        display(report.drop(columns=["conversion", "too_small"]).round(
-            {"share_of_market": 3, "in_market_rate": 3, "response_rate": 4, "expected_sales": 1,
-             "cost_per_target": 2, "total_cost": 0, "cost_per_sale": 0, "expected_profit": 0}))
+        display(report.drop(columns=["conversion", "too_small"]).round(4))
         print(_summary(report, assumptions["min_size"]))
         plot_levels(report, title=f"Promoting {category}")
         plt.show()

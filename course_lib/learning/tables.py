@@ -1,8 +1,6 @@
-"""Course content that is data: real-world examples, comparison tables, ready-made audiences.
+"""Course content that is data (``data/content/``): real-world examples, comparison tables, audiences.
 
-The tables notebooks show live as YAML in ``data/content/`` and are read with
-:func:`course_lib.base.content.read_yaml`; a malformed entry raises a
-:class:`~course_lib.base.content.ContentError` naming the file and the entry.
+Read with :func:`course_lib.base.content.read_yaml`; a malformed entry raises a ``ContentError`` naming it.
 
 Examples
 --------
@@ -105,18 +103,9 @@ def example_kinds(*, path: Path | str | None = None) -> pd.DataFrame:
 def load_examples(kind: str | None = None, *, path: Path | str | None = None) -> pd.DataFrame:
     """The real-world micromarketing examples of the course sources, one row per example.
 
-    Parameters
-    ----------
-    kind : str, optional
-        Keep one kind, by key (``"local"``) or label (``"Local (geographic)"``, any case).
-    path : path-like, optional
-        Another examples file (default ``data/content/examples.yaml``).
-
-    Returns
-    -------
-    DataFrame
-        Columns ``company``, ``initiative``, ``what_they_did``, ``kind`` (the
-        label, an ordered categorical), ``basis``, ``audience``, ``source`` (a citation).
+    ``kind`` keeps one kind, by key (``"local"``) or label (any case); ``path`` reads another file.
+    Columns: ``company``, ``initiative``, ``what_they_did``, ``kind`` (the label, an ordered
+    categorical), ``basis``, ``audience``, ``source`` (a citation).
 
     Examples
     --------
