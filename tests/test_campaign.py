@@ -1,4 +1,4 @@
-"""Tests of course_lib.chapters.campaign: plans, hashing and match rates, UTM links, pixel hits."""
+"""Tests of chapter 09's module: contacts, hashing and match rates, UTM links (and the notebook's plan cells)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_lib.chapters import campaign as cp
+from course_lib.chapters import ch09_campaign_building_blocks_and_metrics as cp
+from tests.notebook_code import notebook_namespace
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def mails():
 
 
 def test_building_blocks_follow_the_chain():
-    blocks = cp.building_blocks()
+    blocks = pd.DataFrame(cp.content()["building_blocks"]).set_index("id")
     assert list(blocks.index) == ["data_sources", "segmentation_rules", "audience_lists", "creatives", "channels",
                                   "tracking", "compliance"]
     assert blocks.notna().all().all()
@@ -57,25 +58,18 @@ def test_hash_matches_an_independent_sha256_of_the_normalised_address():
     assert raw == hashlib.sha256(b"  Asha.K@Example.COM ").hexdigest() and raw != got
 
 
-def test_normalise_email_and_phone():
+def test_normalise_email():
     assert cp.normalise_email(["X@Y.ORG ", "two@@x.com", "", None]).tolist()[0] == "x@y.org"
     assert cp.normalise_email(["two@@x.com", "", None]).isna().all()
-    phones = cp.normalise_phone(["98765 43210", "098765-43210", "+91 98765 43210", "919876543210",
-                                 "0044 20 7946 0000", "123"])
-    assert phones.tolist()[:4] == ["+919876543210"] * 4
-    assert phones.iloc[4] == "+442079460000" and pd.isna(phones.iloc[5])
-    assert cp.hash_identifiers(["98765 43210"], kind="phone").iloc[0] == hashlib.sha256(b"+919876543210").hexdigest()
 
 
 def test_hashing_validates_its_input():
-    with pytest.raises(TypeError, match="single str"):
+    with pytest.raises(TypeError, match="list or Series"):
         cp.hash_identifiers("a@b.com")
-    with pytest.raises(TypeError, match="text values"):
+    with pytest.raises(TypeError, match="hold text"):
         cp.hash_identifiers([1, 2])
-    with pytest.raises(ValueError, match="kind"):
-        cp.hash_identifiers(["a@b.com"], kind="fax")
-    with pytest.raises(TypeError, match="country_code"):
-        cp.normalise_phone(["1"], country_code=91)
+    with pytest.raises(TypeError, match="True or False"):
+        cp.hash_identifiers(["a@b.com"], normalise="yes")
 
 
 def test_export_keeps_consented_valid_unique_hashes(people, mails):
@@ -107,7 +101,7 @@ def test_match_rate_against_a_hand_count():
     assert cp.match_rate(["h1", "h2", "h3", "h4"], ["h2", "h4", "h9"]) == 0.5
     assert cp.match_rate(["h1", "h1", "h2"], ["h1"]) == 0.5  # distinct hashes
     assert np.isnan(cp.match_rate([], ["h1"]))
-    with pytest.raises(TypeError, match="hashed identifiers"):
+    with pytest.raises(TypeError, match="list, Series or Index"):
         cp.match_rate("h1", ["h1"])
 
 
@@ -122,7 +116,9 @@ def test_normalising_before_hashing_raises_the_match_rate_on_course_data():
     platform = cp.simulated_platform(customers, contacts, seed=9)
     good = cp.export_audience(customers, contacts, "is_student", segment="students")
     raw = cp.export_audience(customers, contacts, "is_student", segment="students", normalise=False)
-    table = cp.match_summary({"normalised": good, "as typed": raw}, platform)
+    table = pd.DataFrame({name: {"uploaded": ex.uploaded, "matched": ex.hashes.isin(platform).sum(),
+                                 "match_rate": cp.match_rate(ex, platform)}
+                          for name, ex in {"normalised": good, "as typed": raw}.items()}).T
     assert table.loc["normalised", "uploaded"] == table.loc["as typed", "uploaded"]
     assert table.loc["normalised", "match_rate"] > table.loc["as typed", "match_rate"] + 0.1
     # independent check of matched: messy rows only match when normalised
@@ -134,23 +130,40 @@ def test_normalising_before_hashing_raises_the_match_rate_on_course_data():
     assert cp.simulated_platform(customers, contacts, seed=9).equals(platform)
 
 
-# --------------------------------------------------------------------------- plans
+# --------------------------------------------------------------------------- the notebook's own cells
 
 
-def test_campaign_plan_and_audiences_match_the_log():
-    from course_lib.market.datasets import load_campaigns, load_customers
+@pytest.fixture(scope="module")
+def chapter():
+    """The namespace of notebook 09 run up to its response table (section 8)."""
+    return notebook_namespace("09-campaign-building-blocks-and-metrics", "open-the-box")
 
-    log = load_campaigns()
-    plan = cp.campaign_plan(log, "Diwali micro 2025")
+
+def test_notebook_plan_and_audiences_match_the_log(chapter):
+    plan, audiences, log = chapter["plan"], chapter["audiences"], chapter["campaigns"]
     assert list(plan.columns) == ["campaign", "segment", "rule", "creative", "channel", "budget"]
-    sizes = cp.plan_audiences(plan, load_customers())
     rows = log[log["campaign"] == "Diwali micro 2025"]
-    assert sizes["audience_size"].tolist() == rows["audience_size"].tolist()
-    assert sizes["contactable"].tolist() == rows["reachable"].tolist()
-    mass = cp.campaign_plan(log, "Diwali mass sale 2025")
-    assert mass["rule"].isna().all()
-    with pytest.raises(ValueError, match="campaign"):
-        cp.campaign_plan(log, "Holi 2031")
+    assert audiences["audience_size"].tolist() == rows["audience_size"].tolist()
+    assert audiences["contactable"].tolist() == rows["reachable"].tolist()
+
+
+def test_notebook_hashes_and_matches_agree_with_the_module(chapter):
+    typed = chapter["typed"]
+    assert [chapter["sha256"](t.strip().lower()) for t in typed] == cp.hash_identifiers(typed).tolist()
+    matches, platform = chapter["matches"], chapter["platform"]
+    assert matches.loc["normalised", "match_rate"] == pytest.approx(cp.match_rate(chapter["upload"], platform))
+
+
+def test_notebook_links_and_pixel_hits(chapter):
+    tags = chapter["tags"]
+    assert tags["utm_medium"].tolist() == ["email", "paid_social", "paid_social", "messaging"]
+    assert tags["utm_term"].tolist() == ["high_income_40", "tech_interest_under_35", "students", "families_with_kids"]
+    assert chapter["links"]["url"].is_unique
+    hits, events, customers = chapter["hits"], chapter["events"], chapter["customers"]
+    mapped = events["event"].astype(str).isin(list(cp.content()["pixel_events"]))
+    assert len(hits) == mapped.sum()
+    assert not hits.loc[hits["sent"], "customer_id"].isin(customers.loc[~customers["consent_ads"],
+                                                                          "customer_id"]).any()
 
 
 # --------------------------------------------------------------------------- UTM
@@ -163,8 +176,6 @@ def test_utm_link_is_parsable_and_normalised():
     assert query == {"lang": ["en"], "utm_source": ["social_network"], "utm_medium": ["paid_social"],
                      "utm_campaign": ["diwali_micro_2025"], "utm_content": ["campus_deals"],
                      "utm_term": ["students"]}
-    assert cp.parse_utm(url)["utm_term"] == "students"
-    assert cp.parse_utm("https://shop.example.com/")["utm_source"] is None
 
 
 def test_utm_link_validates():
@@ -176,35 +187,3 @@ def test_utm_link_validates():
         cp.utm_link("https://x.example.com", source="a", medium="b", campaign=2025)
     with pytest.raises(ValueError, match="no letters"):
         cp.slug("  !! ")
-
-
-def test_utm_links_one_distinct_link_per_segment_and_creative():
-    plan = [{"segment": "Students", "creative": "campus_deals", "channel": "social_ads"},
-            {"segment": "Students", "creative": "generic_sale", "channel": "social_ads"},
-            {"segment": "Age 60+", "creative": "senior_care", "channel": "sms"}]
-    links = cp.utm_links(plan, campaign="Test 1")
-    assert links["url"].is_unique
-    assert links["utm_medium"].tolist() == ["paid_social", "paid_social", "sms"]
-    assert links["utm_term"].tolist() == ["students", "students", "age_60"]
-    with pytest.raises(ValueError, match="campaign"):
-        cp.utm_links(plan)
-    with pytest.raises(ValueError, match="channel"):
-        cp.utm_links([{"segment": "x", "creative": "y", "channel": "fax"}], campaign="c")
-
-
-# --------------------------------------------------------------------------- pixel
-
-
-def test_pixel_hits_map_events_and_respect_consent(people):
-    ev = pd.DataFrame({"customer_id": ["a", "b", "b", "c"], "session_id": ["S1", "S2", "S2", "S3"],
-                       "timestamp": pd.to_datetime(["2025-10-01"] * 4),
-                       "event": ["product_view", "add_to_cart", "cart_abandoned", "purchase"],
-                       "product_category": ["books"] * 4})
-    hits = cp.pixel_hits(ev, people)
-    assert hits["pixel_event"].tolist() == ["view_content", "add_to_cart", "purchase"]
-    assert hits["sent"].tolist() == [True, False, True]  # b has not consented to ads
-    assert cp.pixel_hits(ev)["sent"].all()
-    with pytest.raises(ValueError, match="consent_cookies"):
-        cp.pixel_hits(ev, people, consent="consent_cookies")
-    with pytest.raises(TypeError, match="True/False"):
-        cp.pixel_hits(ev, people.assign(consent_ads="yes"))

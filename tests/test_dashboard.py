@@ -1,4 +1,4 @@
-"""Tests of course_lib.chapters.dashboard: response table, engagement per segment, dashboard figure and explorer."""
+"""Chapter 09's response analysis: the notebook's response table and engagement cells, the dashboard panel and widget."""
 
 from __future__ import annotations
 
@@ -11,13 +11,20 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from course_lib.chapters import dashboard as db  # noqa: E402
+from course_lib.chapters import ch09_campaign_building_blocks_and_metrics as db  # noqa: E402
+from tests.notebook_code import notebook_namespace  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def chapter():
+    """Notebook 09 run up to its engagement table (section 9)."""
+    return notebook_namespace("09-campaign-building-blocks-and-metrics", "open-the-box")
 
 
 @pytest.fixture
@@ -28,102 +35,68 @@ def lines():
                          "revenue": [100.0, 60.0, 160.0]})
 
 
-def test_response_table_pools_lines_by_hand(lines):
-    t = db.response_table(lines)
-    assert list(t.index) == ["mass", "young"]
+def test_notebook_response_table_pools_lines_by_hand(chapter, lines):
+    t = chapter["response_table"](lines, by="segment")
+    assert list(t.index) == ["mass", "young"] and t["lines"].tolist() == [2, 1]
     assert t.loc["mass", "cpa"] == pytest.approx(80 / 2)  # pooled, not the mean of 50 and 30
     assert t.loc["mass", "roas"] == pytest.approx(160 / 80)
     assert t.loc["young", "reach_rate"] == pytest.approx(1.0)
-    assert t.loc["mass", "reach_rate"] == pytest.approx(185 / 100)  # double counted, and flagged
-    assert "counted twice" in t.loc["mass", "note"] and t.loc["young", "note"] == ""
-    by_line = db.response_table(lines, by=["segment", "channel"])
-    assert list(by_line.index) == ["mass / sms", "mass / social_ads", "young / social_ads"]
-    assert by_line["reach_rate"].max() <= 1
-    total = db.response_table(lines, by=[]).iloc[0]
-    assert total.name == "total" and total["ctr"] == pytest.approx(9 / 580)
+    assert t.loc["mass", "reach_rate"] == pytest.approx(185 / 100)  # double counted: the warning sign
+    by_channel = chapter["response_table"](lines[lines["segment"] == "mass"], by="channel")
+    assert by_channel["reach_rate"].tolist() == pytest.approx([0.9, 0.95])
 
 
-def test_response_table_validates(lines):
-    with pytest.raises(ValueError, match="audience_size"):
-        db.response_table(lines.drop(columns="audience_size"))
-    with pytest.raises(ValueError, match="segment"):
-        db.response_table(lines, by="channel", engagement=pd.DataFrame({"visit_rate": [0.1]}, index=["mass"]))
-    with pytest.raises(ValueError, match="young"):
-        db.response_table(lines, engagement=pd.DataFrame({"visit_rate": [0.1]}, index=["mass"]))
+def test_notebook_tables_on_the_course_data(chapter):
+    table, diwali = chapter["table"], chapter["diwali"]
+    micro = diwali[diwali["campaign"] == "Diwali micro 2025"].set_index("segment")
+    for segment, line in micro.iterrows():  # one line each: the table is that line's own ratios
+        assert table.loc[segment, "cpa"] == pytest.approx(line["spend"] / line["conversions"])
+        assert table.loc[segment, "reach_rate"] == pytest.approx(line["reach"] / line["audience_size"])
+    assert chapter["pooled"].loc[0, "roas"] == pytest.approx(diwali["revenue"].sum() / diwali["spend"].sum())
 
 
-@pytest.fixture
-def clicks():
-    return pd.DataFrame({
-        "customer_id": ["a", "a", "a", "a", "b", "b", "c"],
-        "session_id": ["S1", "S1", "S1", "S2", "S3", "S3", "S4"],
-        "timestamp": pd.to_datetime(["2025-10-01 10:00", "2025-10-01 10:02", "2025-10-01 10:06",
-                                     "2025-10-05 09:00", "2025-10-02 12:00", "2025-10-02 12:03",
-                                     "2025-11-30 08:00"]),
-        "event": ["page_view", "product_view", "purchase", "page_view", "app_open", "product_view", "page_view"]})
+def test_notebook_engagement_against_an_independent_count(chapter):
+    events, customers, engagement = chapter["events"], chapter["customers"], chapter["engagement"]
+    in_window = events[(events["timestamp"] >= "2025-10-01") & (events["timestamp"] < "2025-10-21")]
+    students = set(customers.loc[customers["is_student"], "customer_id"])
+    visitors = in_window.loc[in_window["customer_id"].isin(students), "customer_id"].nunique()
+    assert engagement.loc["Students", "members"] == len(students)
+    assert engagement.loc["Students", "visitors"] == visitors
+    everyone = in_window.groupby("customer_id")["session_id"].nunique()
+    assert engagement.loc["All customers", "sessions_per_visitor"] == pytest.approx(everyone.mean())
+    assert engagement.loc["All customers", "repeat_visitor_share"] == pytest.approx((everyone >= 2).mean())
 
 
-def test_segment_engagement_against_a_hand_count(clicks):
-    people = pd.DataFrame({"customer_id": ["a", "b", "c", "d"], "age": [20, 30, 40, 50]})
-    eng = db.segment_engagement(clicks, people, {"all": None, "young": "age < 35", "old": "age >= 45"},
-                                start="2025-10-01", end="2025-10-31")
-    assert eng.loc["all", "members"] == 4 and eng.loc["all", "visitors"] == 2  # c visited in November
-    assert eng.loc["all", "visit_rate"] == pytest.approx(0.5)
-    assert eng.loc["young", "sessions_per_visitor"] == pytest.approx(3 / 2)
-    assert eng.loc["young", "repeat_visitor_share"] == pytest.approx(0.5)
-    assert eng.loc["young", "views_per_session"] == pytest.approx(2 / 3)
-    assert eng.loc["young", "minutes_per_session"] == pytest.approx((6 + 0 + 3) / 3)
-    assert eng.loc["young", "purchase_session_share"] == pytest.approx(1 / 3)
-    assert eng.loc["old", "visit_rate"] == 0 and np.isnan(eng.loc["old", "views_per_session"])
-    whole = db.segment_engagement(clicks, people, {"all": None})
-    assert whole.loc["all", "visitors"] == 3  # no window: November counts
-
-
-def test_segment_engagement_validates(clicks):
-    people = pd.DataFrame({"customer_id": ["a"], "age": [20]})
-    with pytest.raises(TypeError, match="segments"):
-        db.segment_engagement(clicks, people, {})
-    with pytest.raises(ValueError, match="session_id"):
-        db.segment_engagement(clicks.drop(columns="session_id"), people, {"all": None})
-    with pytest.raises(ValueError, match="income"):
-        db.segment_engagement(clicks, people, {"rich": "income > 5"})
-
-
-def test_plot_dashboard_draws_one_panel_per_metric(lines):
-    t = db.response_table(lines, by=["segment", "channel"])
-    fig = db.plot_dashboard(t, metrics=["reach", "ctr", "cpa", "roas"], benchmark={"reach": 999, "roas": 2.0},
-                            highlight=["young / social_ads"], title="test")
-    visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(visible) == 4
-    titles = [ax.get_title() for ax in visible]
-    assert titles[2] == "CPA (lower is better)"
-    assert not visible[0].lines  # no benchmark on a count
-    assert len(visible[3].lines) == 1  # the ROAS benchmark
+def test_plot_panel(lines):
+    t = pd.DataFrame({"reach": [185, 40], "roas": [2.0, 8.0]}, index=["mass", "young"])
+    fig, (a, b) = plt.subplots(1, 2)
+    db.plot_panel(a, t, "reach", benchmark=999)
+    db.plot_panel(b, t, "roas", benchmark=3.0, highlight=["young"])
+    assert not a.lines and len(b.lines) == 1  # no benchmark on a count
+    assert b.get_title() == "ROAS (higher is better)"
+    assert [p.get_facecolor() for p in b.patches][1] != [p.get_facecolor() for p in b.patches][0]
     with pytest.raises(ValueError, match="unknown metric"):
-        db.plot_dashboard(t, metrics=["likes"])
-    with pytest.raises(ValueError, match="visit_rate"):
-        db.plot_dashboard(t, metrics=["visit_rate"])
+        db.plot_panel(a, t, "likes")
+    with pytest.raises(ValueError, match="ctr"):
+        db.plot_panel(a, t, "ctr")
 
 
-def test_format_metric():
+def test_format_metric_and_reading():
     assert db.format_metric("reach", 12345) == "12,345"
     assert db.format_metric("roas", float("nan")) == "n/a"
+    t = pd.DataFrame({"cpa": [40.0, 10.0], "ctr": [0.01, np.nan]}, index=["mass", "young"])
+    assert db.reading(t, "cpa", {"cpa": 33.0}) == "Best on cpa: young (Rs 10); worst: mass (Rs 40). Benchmark: Rs 33."
+    assert db.reading(t, "ctr").startswith("Best on ctr: mass")
 
 
-def test_explorer_reading_figure_and_widget(lines):
-    t = db.response_table(lines)
-    ex = db.dashboard_explorer(t, benchmark={"cpa": 33.0}, metric="cpa")
-    assert ex.reading() == "Best on cpa: young (Rs 10); worst: mass (Rs 40). Benchmark: Rs 33."
-    assert ex.reading("ctr", ["mass"]).startswith("Best on ctr: mass")
-    assert len(ex.figure("roas", ["young"]).axes) == 1
-    with pytest.raises(ValueError, match="unknown segment"):
-        ex.reading("ctr", ["nobody"])
+def test_dashboard_explorer_widget():
+    pytest.importorskip("ipywidgets")
+    t = pd.DataFrame({"cpa": [40.0, 10.0], "roas": [2.0, 8.0]}, index=["mass", "young"])
+    box = db.dashboard_explorer(t, {"cpa": 33.0}, metric="cpa")
+    metric, chosen = box.children[0].children
+    assert list(metric.options) == ["cpa", "roas"]
+    metric.value = "roas"
+    chosen.value = ("mass",)  # redraws without error
+    chosen.value = ()
     with pytest.raises(ValueError, match="not in the table"):
         db.dashboard_explorer(t, metric="visit_rate")
-    pytest.importorskip("ipywidgets")
-    box = ex.widget
-    assert box is ex.widget
-    metric, chosen = box.children[0].children
-    metric.value = "roas"
-    assert ex.metric == "roas"
-    chosen.value = ("mass",)  # redraws without error

@@ -1,32 +1,20 @@
-"""Tests for course_lib.chapters.personalisation: assets, assembly, creative comparison and ad fatigue."""
+"""Tests of course_lib.chapters.ch08_personalisation: content, assembly, creative comparison, ad fatigue, widgets."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
-import yaml
 
-from course_lib.market.synthetic import SEGMENT_NAMES, generate_market
-from course_lib.chapters.personalisation import (
-    SLOTS,
-    AssembledCreative,
-    asset_table,
-    assemble,
-    compare_creatives,
-    explore_creative,
-    explore_frequency,
-    frequency_curve,
-    load_assets,
-    match_matrix,
-    plot_frequency_curve,
-    plot_match_matrix,
-    response_multiplier,
-    value_propositions,
-)
+from course_lib.base.content import content_path, read_yaml
+from course_lib.chapters import ch08_personalisation as mod
+from course_lib.chapters.ch08_personalisation import (SLOTS, assemble, compare_creatives, explore_creative,
+                                                      explore_frequency, frequency_curve, load_assets,
+                                                      plot_frequency_curve)
 from course_lib.market.simulator import creatives, simulate
+from course_lib.market.synthetic import SEGMENT_NAMES, generate_market
+from tests.notebook_code import notebook_namespace
 
 
 @pytest.fixture(scope="module")
@@ -35,82 +23,68 @@ def market():
 
 
 def test_content_file_is_complete():
-    lib = load_assets()
-    assert tuple(lib.weights) == SLOTS
-    assert sum(lib.weights.values()) == pytest.approx(1.0)
-    assert "generic" in lib.segments and lib.segments["generic"].rule is None
-    for key, seg in lib.segments.items():
-        assert seg.theme in creatives(), key
-        assert all(seg.assets[s].strip() for s in SLOTS), key
-    props = value_propositions()
-    assert props.loc["students", "rule"] == "is_student"
-    assert asset_table().shape == (len(lib.segments), len(SLOTS))
-
-
-def _write(tmp_path, mutate):
-    from course_lib.chapters.personalisation import PERSONALISATION_PATH
-
-    raw = yaml.safe_load(PERSONALISATION_PATH.read_text(encoding="utf-8"))
-    mutate(raw)
-    path = tmp_path / "p.yaml"
-    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    return path
+    content = load_assets()
+    assert tuple(content["slots"]) == SLOTS
+    assert sum(s["weight"] for s in content["slots"].values()) == pytest.approx(1.0)
+    assert content["segments"]["generic"]["rule"] is None
+    for key, seg in content["segments"].items():
+        assert seg["theme"] in creatives(), key
+        assert all(seg["assets"][s].strip() for s in SLOTS), key
 
 
 @pytest.mark.parametrize("mutate, pattern", [
     (lambda r: r["slots"]["offer"].update(weight=0.9), "add up to 1"),
-    (lambda r: r["segments"]["eco"]["assets"].pop("offer"), "text for each slot"),
-    (lambda r: r["segments"]["eco"].update(theme="telepathy"), "not a simulator creative"),
-    (lambda r: r["segments"].pop("generic"), "include 'generic'"),
+    (lambda r: r["segments"]["eco"]["assets"].pop("offer"), "text per slot"),
+    (lambda r: r["segments"]["eco"].update(theme="telepathy"), "simulator creative"),
     (lambda r: r["slots"].pop("scene"), "slots must list"),
 ])
-def test_malformed_content_is_explained(tmp_path, mutate, pattern):
+def test_malformed_content_is_explained(monkeypatch, mutate, pattern):
+    raw = read_yaml(content_path("personalisation"))
+    mutate(raw)
+    monkeypatch.setattr(mod, "read_yaml", lambda *a, **k: raw)
     with pytest.raises(ValueError, match=pattern):
-        load_assets(_write(tmp_path, mutate))
-    with pytest.raises(FileNotFoundError):
-        load_assets(tmp_path / "missing.yaml")
+        load_assets()
 
 
 def test_assemble_fills_the_template_and_borrows_slots():
-    lib = load_assets()
+    content = load_assets()
     card = assemble("eco")
-    assert isinstance(card, AssembledCreative) and card.name == "eco"
+    assert card.name == "eco"
     for slot in SLOTS:
-        assert lib.segments["eco"].assets[slot] in card.text
-    assert lib.brand["name"] in card.text and lib.brand["tagline"] in card.text
+        assert content["segments"]["eco"]["assets"][slot] in card.description
+    assert content["brand"]["name"] in card.description and content["brand"]["tagline"] in card.description
     mixed = assemble("eco", offer="generic", headline="students")
-    assert mixed.parts == {"headline": "students", "scene": "eco", "offer": "generic", "call_to_action": "eco"}
     assert mixed.name == "eco + headline from students, offer from generic"
-    assert lib.segments["generic"].assets["offer"] in mixed.text
-    assert "mm-creative" in mixed._repr_html_()
-    with pytest.raises(ValueError, match="unknown segment"):
+    assert content["segments"]["generic"]["assets"]["offer"] in mixed.description
+    assert content["segments"]["students"]["assets"]["headline"] in mixed.description
+    with pytest.raises(ValueError, match="segment='martians' is not a segment"):
         assemble("martians")
     with pytest.raises(ValueError, match="unknown slot"):
         assemble("eco", logo="generic")
-    with pytest.raises(ValueError, match="is not a segment"):
+    with pytest.raises(ValueError, match="offer='nobody' is not a segment"):
         assemble("eco", offer="nobody")
 
 
 def test_matched_creative_is_the_catalogue_creative():
     cat = creatives()["run_club"]
-    made = assemble("fitness").to_creative()
+    made = assemble("fitness")
     assert np.array_equal(made.fit_vector(), cat.fit_vector())
     assert (made.interest, made.order_value) == (cat.interest, cat.order_value)
 
 
 def test_mixed_creative_blends_fits_by_slot_weight():
     """Independent reference: the weighted average written out by hand."""
-    lib, cat = load_assets(), creatives()
-    w = lib.weights
-    made = assemble("students", offer="generic").to_creative()
+    w = {slot: spec["weight"] for slot, spec in load_assets()["slots"].items()}
+    cat = creatives()
+    made = assemble("students", offer="generic")
     expected = ((w["headline"] + w["scene"] + w["call_to_action"]) * cat["campus_deals"].fit_vector()
                 + w["offer"] * cat["generic_sale"].fit_vector())
     assert made.fit_vector() == pytest.approx(expected)
     assert made.order_value == cat["generic_sale"].order_value
     # interest follows the theme with at least half of the weight
-    assert assemble("fitness", offer="generic").to_creative().interest == "fitness"  # 0.7 of the weight
-    assert assemble("fitness", headline="generic", offer="generic").to_creative().interest is None  # 0.35
-    gadget = assemble("generic", offer="tech").to_creative()
+    assert assemble("fitness", offer="generic").interest == "fitness"  # 0.7 of the weight
+    assert assemble("fitness", headline="generic", offer="generic").interest is None  # 0.35
+    gadget = assemble("generic", offer="tech")
     assert gadget.order_value == cat["gadget_launch"].order_value and gadget.interest is None
     assert set(made.fit) == set(SEGMENT_NAMES)
 
@@ -120,7 +94,7 @@ def test_compare_creatives_matches_direct_simulation(market):
     t = compare_creatives(cust, "interest_eco", [assemble("eco"), assemble("generic")], "email", 300, seeds=3,
                           market=market)
     assert t.index.tolist() == ["eco", "generic"]
-    runs = [simulate(cust["interest_eco"].to_numpy(), assemble("eco").to_creative(), "email", 300, seed=s,
+    runs = [simulate(cust["interest_eco"].to_numpy(), assemble("eco"), "email", 300, seed=s,
                      market=market) for s in range(3)]
     assert t.loc["eco", "conversions"] == pytest.approx(np.mean([r.conversions for r in runs]))
     assert t.loc["eco", "spend"] == pytest.approx(np.mean([r.spend for r in runs]))
@@ -136,18 +110,6 @@ def test_compare_creatives_matches_direct_simulation(market):
         compare_creatives(cust, None, ["generic_sale"], "email", 0, market=market)
 
 
-def test_match_matrix_shape_and_diagonal(market):
-    t = match_matrix(market.customers, ["eco", "fitness"], "email", 400, seeds=2, market=market)
-    assert t["conversions"].unstack().shape == (2, 3)
-    assert t.loc[t["matched"]].index.tolist() == [("eco", "eco"), ("fitness", "fitness")]
-    ax = plot_match_matrix(t, "cpa")
-    assert len(ax.patches) == 2
-    with pytest.raises(ValueError, match="metric"):
-        plot_match_matrix(t, "likes")
-    with pytest.raises(ValueError, match="segments must be"):
-        match_matrix(market.customers, ["generic"], market=market)
-
-
 def test_matched_beats_generic_on_the_committed_market():
     from course_lib.market.datasets import load_customers
 
@@ -156,17 +118,6 @@ def test_matched_beats_generic_on_the_committed_market():
     assert t.loc["fitness", "conversions"] > 1.5 * t.loc["generic", "conversions"]
     assert t.loc["fitness", "ctr"] > t.loc["generic", "ctr"]
     assert t.loc["fitness", "spend"] == t.loc["generic", "spend"]
-
-
-def test_response_multiplier():
-    assert response_multiplier([1, 2, 3], 0.0).tolist() == [1.0, 2.0, 3.0]
-    assert response_multiplier(2, 0.3) == pytest.approx(1.7)
-    assert response_multiplier(3, 0.3) == pytest.approx(1 + 0.7 + 0.49)
-    assert response_multiplier(1000, 0.2) == pytest.approx(5.0)
-    with pytest.raises(ValueError, match="below 1"):
-        response_multiplier(2, 1.0)
-    with pytest.raises(ValueError, match="whole numbers"):
-        response_multiplier([0, 1], 0.2)
 
 
 def test_frequency_curve_shows_fatigue(market):
@@ -195,8 +146,6 @@ def test_frequency_curve_shows_fatigue(market):
 
 
 def test_explore_frequency_recomputes_only_when_fatigue_moves(monkeypatch, market):
-    import course_lib.chapters.personalisation as mod
-
     calls = []
     real = mod.frequency_curve
 
@@ -228,8 +177,6 @@ def test_explore_frequency_recomputes_only_when_fatigue_moves(monkeypatch, marke
 
 
 def test_explore_creative_reassembles_on_change(monkeypatch, market):
-    import course_lib.chapters.personalisation as mod
-
     seen = []
     real = mod.compare_creatives
 
@@ -248,3 +195,18 @@ def test_explore_creative_reassembles_on_change(monkeypatch, market):
     assert offer.value == "students"
     with pytest.raises(ValueError, match="audience must be"):
         explore_creative(market.customers, audience="generic", market=market)
+
+
+def test_notebook_grid_and_fatigue_table_follow_the_helpers():
+    """The notebook's visible match grid is compare_creatives per audience; its fatigue table adds up the repeats."""
+    ns = notebook_namespace("08-personalisation", "open-the-box")
+    conv = ns["conv"]
+    assert conv.shape == (6, 7) and (conv.idxmax(axis=1) == conv.index).all()  # matched wins every row
+    rule = load_assets()["segments"]["eco"]["rule"]
+    direct = compare_creatives(ns["customers"], rule, ns["adverts"], "social_ads", 3000, seeds=5)["conversions"]
+    assert conv.loc["eco"].tolist() == pytest.approx(direct.tolist())
+    worth = ns["worth"]
+    assert worth["fatigue 0.0"].tolist() == [1, 2, 3, 4, 5, 6, 8, 10]
+    for f in (0.15, 0.3, 0.5):
+        by_hand = [sum((1 - f) ** k for k in range(n)) for n in [1, 2, 3, 4, 5, 6, 8, 10]]
+        assert worth[f"fatigue {f}"] == pytest.approx(by_hand)

@@ -1,32 +1,16 @@
 """Campaign metrics: CTR, conversion rate, CPA, ROAS, CPM and friends.
 
-Each ratio function takes numbers or arrays and returns a float (for
-scalars) or a numpy array. A zero denominator gives ``NaN`` ("not
-defined": e.g. a CTR with no impressions), never ``inf`` or an error;
-:func:`campaign_report` adds a ``note`` column that says which metrics are
-undefined on a row and why.
-
-==================  =====================================  ===============
-metric              formula                                zero denominator
-==================  =====================================  ===============
-CTR                 clicks / impressions                   no impressions
-conversion rate     conversions / clicks                   no clicks
-CPA                 spend / conversions                    no conversions
-ROAS                revenue / spend                        no spend
-CPM                 1000 * spend / impressions             no impressions
-cost per target     spend / reach (people reached)         no reach
-engagement rate     engagements / reach                    no reach
-frequency           impressions / reach                    no reach
-reach rate          reach / audience size                  empty audience
-==================  =====================================  ===============
+Each ratio takes numbers or arrays and returns a float (for scalars) or a
+numpy array. A zero denominator gives ``NaN`` ("not defined": e.g. a CTR with
+no impressions), never ``inf`` or an error; :func:`campaign_report` sums
+campaign rows per group, computes every metric from the totals and says in a
+``note`` column which metrics are undefined on a row and why
+(:data:`METRIC_NOTES`).
 
 Examples
 --------
->>> from course_lib.analysis.metrics import ctr, roas
->>> ctr(30, 1000)
-0.03
->>> roas(500.0, 0.0)
-nan
+>>> ctr(30, 1000), roas(500.0, 0.0)
+(0.03, nan)
 """
 
 from __future__ import annotations
@@ -39,19 +23,8 @@ import pandas as pd
 
 from course_lib.base.validation import require_columns, require_dataframe, require_no_missing, require_non_negative
 
-__all__ = [
-    "ctr",
-    "conversion_rate",
-    "cpa",
-    "roas",
-    "cpm",
-    "cost_per_target",
-    "engagement_rate",
-    "frequency",
-    "reach_rate",
-    "campaign_report",
-    "METRIC_NOTES",
-]
+__all__ = ["ctr", "conversion_rate", "cpa", "roas", "cpm", "cost_per_target", "engagement_rate", "frequency",
+           "reach_rate", "campaign_report", "METRIC_NOTES"]
 
 #: Why each metric can be undefined (used in the ``note`` column).
 METRIC_NOTES: dict[str, str] = {
@@ -189,35 +162,31 @@ def campaign_report(
     reach: str | None = "reach",
     engagements: str | None = "engagements",
 ) -> pd.DataFrame:
-    """Sum campaign rows per group and compute every metric.
+    """Sum campaign rows per group and compute every metric from the totals.
 
     Parameters
     ----------
     data : DataFrame
         Campaign rows (one per ad set, day, ...).
     by : str or list of str
-        Grouping columns, e.g. ``"segment"``, ``["segment", "creative"]``
-        or ``"channel"``. ``[]`` gives one total row.
+        Grouping columns (``"segment"``, ``["segment", "channel"]``); ``[]`` gives one total row.
     impressions, clicks, conversions, spend, revenue : str
         Column names of the counts and money (all >= 0).
     reach, engagements : str or None
-        Optional columns: with the default names they are used when present
-        in ``data``; a different name must exist; ``None`` ignores them.
-        Summing reach over rows assumes the rows reach different people;
-        people reached by two rows are counted twice.
+        Optional columns, used when present (a name other than the default
+        must exist; ``None`` ignores them). Summed reach counts people
+        reached by two rows twice.
 
     Returns
     -------
     DataFrame
         One row per group (group columns first, sorted), the summed counts,
-        then ``ctr``, ``conversion_rate``, ``cpa``, ``roas``, ``cpm`` and,
-        with reach, ``cost_per_target``, ``frequency`` and (with
-        engagements) ``engagement_rate``; finally ``note``, which lists the
-        metrics that are NaN on that row and why ("" when all are defined).
+        ``ctr``, ``conversion_rate``, ``cpa``, ``roas``, ``cpm``, with reach
+        ``cost_per_target`` and ``frequency`` (and ``engagement_rate``), and
+        ``note``: the metrics that are NaN on the row and why.
 
     Examples
     --------
-    >>> import pandas as pd
     >>> rows = pd.DataFrame({"segment": ["a", "a", "b"], "impressions": [1000, 1000, 0],
     ...                      "clicks": [20, 30, 0], "conversions": [2, 3, 0],
     ...                      "spend": [10.0, 15.0, 0.0], "revenue": [40.0, 60.0, 0.0]})
@@ -226,57 +195,37 @@ def campaign_report(
       segment    ctr  roas
     0       a  0.025   4.0
     1       b    NaN   NaN
-    >>> for reason in report.loc[1, "note"].split("; "):
-    ...     print(reason)
-    CTR undefined (no impressions)
-    conversion rate undefined (no clicks)
-    CPA undefined (no conversions)
-    ROAS undefined (no spend)
-    CPM undefined (no impressions)
+    >>> report.loc[1, "note"].split("; ")[0]
+    'CTR undefined (no impressions)'
     """
     require_dataframe(data, "data")
-    if isinstance(by, str):
-        by = [by]
-    elif not isinstance(by, Sequence) or not all(isinstance(b, str) for b in by):
+    by = [by] if isinstance(by, str) else by
+    if not isinstance(by, Sequence) or not all(isinstance(b, str) for b in by):
         raise TypeError(f"by must be a column name or a list of column names, got {by!r}.")
-    by = list(by)
-    counts = [impressions, clicks, conversions, spend, revenue]
     for value, default in ((reach, "reach"), (engagements, "engagements")):
-        if value is not None and value != default and value not in data.columns:
-            # a name the caller chose must exist; only the default names are optional
+        if value not in (None, default):  # a name the caller chose must exist; the default names are optional
             require_columns(data, [value], "data")
     optional = [c for c in (reach, engagements) if c is not None and c in data.columns]
     if engagements in optional and reach not in optional:
         optional.remove(engagements)
-    values = counts + optional
-    require_columns(data, by + values, "data")
-    require_no_missing(data, by, "data")
-    require_no_missing(data, values, "data")
+    values = [impressions, clicks, conversions, spend, revenue, *optional]
+    require_columns(data, [*by, *values], "data")
+    require_no_missing(data, [*by, *values], "data")
     require_non_negative(data, values, "data")
-
     if by:
-        sums = data.groupby(by, sort=True, observed=True)[values].sum().reset_index()
+        sums = data.groupby(list(by), sort=True, observed=True)[values].sum().reset_index()
     else:
         sums = data[values].sum().to_frame().T
-    out = sums.copy()
-    metrics = {
-        "ctr": ctr(sums[clicks], sums[impressions]),
-        "conversion_rate": conversion_rate(sums[conversions], sums[clicks]),
-        "cpa": cpa(sums[spend], sums[conversions]),
-        "roas": roas(sums[revenue], sums[spend]),
-        "cpm": cpm(sums[spend], sums[impressions]),
-    }
+    metrics = {"ctr": ctr(sums[clicks], sums[impressions]),
+               "conversion_rate": conversion_rate(sums[conversions], sums[clicks]),
+               "cpa": cpa(sums[spend], sums[conversions]), "roas": roas(sums[revenue], sums[spend]),
+               "cpm": cpm(sums[spend], sums[impressions])}
     if reach in optional:
         metrics["cost_per_target"] = cost_per_target(sums[spend], sums[reach])
         metrics["frequency"] = frequency(sums[impressions], sums[reach])
         if engagements in optional:
             metrics["engagement_rate"] = engagement_rate(sums[engagements], sums[reach])
-    notes = np.full(len(out), "", dtype=object)
-    for name, vals in metrics.items():
-        out[name] = vals
-        missing = np.isnan(vals)
-        if missing.any():
-            sep = np.where(notes[missing] == "", "", "; ")
-            notes[missing] = notes[missing] + sep + METRIC_NOTES[name]
-    out["note"] = notes
+    out = sums.assign(**metrics)
+    out["note"] = ["; ".join(METRIC_NOTES[name] for name, vals in metrics.items() if np.isnan(vals[i]))
+                   for i in range(len(out))]
     return out
