@@ -42,14 +42,8 @@ from course_lib.base import paths
 from course_lib.learning.progress import atomic_write_text
 
 __all__ = [
-    "SLIDE_TAG",
-    "notebook_title",
-    "static_notebook",
-    "slide_groups",
-    "export_html",
-    "export_slides",
-    "main_html",
-    "main_slides",
+    "SLIDE_TAG", "notebook_title", "static_notebook", "slide_groups", "export_html", "export_slides",
+    "main_html", "main_slides",
 ]
 
 #: Cell tag that puts a cell on the chapter's slides.

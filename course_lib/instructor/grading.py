@@ -59,14 +59,8 @@ from course_lib.learning.exercises import ____, workbook_exercises
 from course_lib.learning.progress import PROGRESS_ENV, atomic_write_text, load_progress, record_result
 
 __all__ = [
-    "STATUSES",
-    "find_submissions",
-    "identify_workbook",
-    "record_final_checks",
-    "grade_submission",
-    "grade_directory",
-    "write_grades",
-    "main",
+    "STATUSES", "find_submissions", "identify_workbook", "record_final_checks", "grade_submission",
+    "grade_directory", "write_grades", "main",
 ]
 
 #: Values of the ``status`` column.

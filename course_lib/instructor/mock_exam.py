@@ -41,15 +41,8 @@ from course_lib.learning.progress import atomic_write_text
 from course_lib.learning.quiz import Question, load_bank
 
 __all__ = [
-    "MockExam",
-    "build_mock_exam",
-    "allocate_by_topic",
-    "paper_markdown",
-    "key_markdown",
-    "paper_html",
-    "key_html",
-    "write_mock_exam",
-    "main",
+    "MockExam", "build_mock_exam", "allocate_by_topic", "paper_markdown", "key_markdown", "paper_html",
+    "key_html", "write_mock_exam", "main",
 ]
 
 #: Topics left out unless asked for: questions about using the course, not about marketing.

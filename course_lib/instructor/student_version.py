@@ -43,15 +43,8 @@ from course_lib.base import paths
 from course_lib.learning.progress import atomic_write_text
 
 __all__ = [
-    "BEGIN_SOLUTION",
-    "END_SOLUTION",
-    "MarkerError",
-    "strip_solutions",
-    "student_notebook",
-    "render_student_version",
-    "generate",
-    "stale_exercises",
-    "main",
+    "BEGIN_SOLUTION", "END_SOLUTION", "MarkerError", "strip_solutions", "student_notebook",
+    "render_student_version", "generate", "stale_exercises", "main",
 ]
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"

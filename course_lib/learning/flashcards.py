@@ -53,16 +53,8 @@ from course_lib.learning.progress import load_progress, record_result
 from course_lib.base.content import ContentError, read_yaml
 
 __all__ = [
-    "FLASHCARDS_DIR",
-    "DeckError",
-    "Card",
-    "validate_decks",
-    "load_deck",
-    "deck_names",
-    "mark",
-    "deck_text",
-    "flashcards",
-    "FlashcardWidget",
+    "FLASHCARDS_DIR", "DeckError", "Card", "validate_decks", "load_deck", "deck_names", "mark", "deck_text",
+    "flashcards", "FlashcardWidget",
 ]
 
 #: Where the decks live.

@@ -39,17 +39,8 @@ from typing import Any
 import pandas as pd
 
 __all__ = [
-    "PROGRESS_ENV",
-    "DEFAULT_PROGRESS_PATH",
-    "STATUSES",
-    "ProgressWarning",
-    "progress_path",
-    "load_progress",
-    "record_result",
-    "results_frame",
-    "progress_report",
-    "reset_progress",
-    "atomic_write_text",
+    "PROGRESS_ENV", "DEFAULT_PROGRESS_PATH", "STATUSES", "ProgressWarning", "progress_path", "load_progress",
+    "record_result", "results_frame", "progress_report", "reset_progress", "atomic_write_text",
 ]
 
 #: Environment variable that overrides where progress is saved.

@@ -1,11 +1,9 @@
 """Multiple-choice self-checks: the question bank, answers and the quiz widget.
 
-Questions are data: YAML files by topic in ``data/questions/``. The topics a
-question may name are listed, with a description each, in
-``data/questions/topics.yaml`` (:func:`load_topics`). Every other file is a
-mapping with a ``questions`` list; each question has::
+Questions are data: YAML files by topic in ``data/questions/`` (topics listed with a
+description in ``topics.yaml``). Each file is ``{questions: [...]}``; a question has::
 
-    id: levels-03                  # unique across the whole bank
+    id: levels-03                  # unique across the bank
     type: single                   # single | multiple | true_false | numeric
     topic: segmentation-levels     # a key of topics.yaml
     difficulty: easy               # easy | medium | hard
@@ -13,31 +11,14 @@ mapping with a ``questions`` list; each question has::
     prompt: Which level ...?
     options:                       # not for numeric; every option explains itself
       a: {text: ..., explanation: ...}
-      b: {text: ..., explanation: ...}
-    answer: b                      # single: a key; multiple: a list of keys;
-                                   # true_false: true or false
-    # numeric instead of options/answer-key:
-    # answer: {value: 2.5, tolerance: 0.01}
-    # explanation: How the value is computed.
-    # mistakes: [{value: 250, explanation: Percent instead of fraction.}]   (optional)
-    standalone: false              # optional: the question refers to its notebook's
-                                   # results, so mock exams leave it out (default true)
+    answer: b                      # single: a key; multiple: a list; true_false: true/false
+    # numeric: answer: {value: 2.5, tolerance: 0.01}, explanation: ...,
+    #          mistakes: [{value: 250, explanation: ...}], unit: ... (optional)
+    standalone: false              # optional: refers to its notebook's results (default true)
 
-``true_false`` questions have exactly the options ``true`` and ``false``
-(each with an explanation; ``text`` is optional).
+In a notebook: ``self_check("02-segmentation-levels")`` (the widget, text without a
+frontend) and ``answer("levels-03", "b")`` (the same feedback as plain text).
 
-In a notebook::
-
-    from course_lib.learning.quiz import self_check, answer
-    self_check("02-segmentation-levels")   # the widget (text when no widget frontend)
-    answer("levels-03", "b")               # the same feedback, as plain text
-
-Examples
---------
->>> from course_lib.learning.quiz import load_bank, grade_answer
->>> bank = load_bank()
->>> len(bank) >= 20
-True
 >>> grade_answer("start-01", "z").status
 'incorrect'
 """
@@ -60,21 +41,9 @@ from course_lib.learning.progress import record_result
 from course_lib.base.content import ContentError, read_yaml
 
 __all__ = [
-    "QUESTIONS_DIR",
-    "QUESTION_TYPES",
-    "DIFFICULTIES",
-    "QuestionBankError",
-    "Option",
-    "Question",
-    "validate_bank",
-    "load_bank",
-    "load_topics",
-    "get_question",
-    "grade_answer",
-    "answer",
-    "quiz_text",
-    "self_check",
-    "QuizWidget",
+    "QUESTIONS_DIR", "QUESTION_TYPES", "DIFFICULTIES", "QuestionBankError", "Option", "Question",
+    "validate_bank", "load_bank", "load_topics", "get_question", "grade_answer", "answer", "quiz_text",
+    "self_check", "QuizWidget",
 ]
 
 #: Where the question bank lives.
@@ -152,12 +121,9 @@ class Question:
         return [o.key for o in self.options]
 
     def presented(self, seed: int = 0) -> list[tuple[str, Option]]:
-        """Options as shown to students: ``(label, option)`` pairs in a seeded order.
+        """Options as shown: ``(label, option)`` pairs, shuffled with ``seed`` and relabelled a, b, ...
 
-        Choice questions are shuffled with ``seed`` and relabelled ``a``,
-        ``b``, ``c``, ... in display order; true/false keeps ``true``,
-        ``false``. :func:`answer` and the widget use the same labels for the
-        same seed (0 by default).
+        True/false keeps ``true``, ``false``; :func:`answer` and the widget use the same labels.
         """
         opts = list(self.options)
         if self.type == "true_false":
@@ -336,12 +302,8 @@ def _read_topics(directory: Path, errors: list[str]) -> dict[str, str] | None:
 
 
 def load_topics(directory: str | os.PathLike[str] | None = None) -> dict[str, str]:
-    """Return the course's question topics, ``{name: description}``, from ``topics.yaml``.
+    """Return the question topics, ``{name: description}`` (``QuestionBankError`` if missing or malformed).
 
-    Raises ``QuestionBankError`` when the file is missing or malformed.
-
-    Examples
-    --------
     >>> "rfm" in load_topics()
     True
     """
@@ -401,13 +363,8 @@ def _directory(directory: str | os.PathLike[str] | None) -> Path:
 
 
 def validate_bank(directory: str | os.PathLike[str] | None = None) -> list[str]:
-    """Check every question file and return the problems found (empty list = valid).
+    """Check every question file; return the problems found, each naming file and question id.
 
-    Each message starts with the file name and the question id, e.g.
-    ``"basics.yaml question 'basics-04': option 'c' has no explanation ..."``.
-
-    Examples
-    --------
     >>> validate_bank()
     []
     """
@@ -423,27 +380,10 @@ def load_bank(
     notebook: str | None = None,
     topic: str | None = None,
 ) -> list[Question]:
-    """Load the question bank (all files), optionally filtered.
+    """Load the question bank (files sorted by name), optionally only one notebook's or topic's.
 
-    Parameters
-    ----------
-    directory : str or Path, optional
-        Folder of ``*.yaml`` files; default ``data/questions``.
-    notebook, topic : str, optional
-        Keep only the questions of this notebook stem / topic.
+    Raises ``QuestionBankError`` listing every problem when any question is malformed.
 
-    Returns
-    -------
-    list of Question
-        In file order (files sorted by name).
-
-    Raises
-    ------
-    QuestionBankError
-        When any question is malformed (every problem is listed).
-
-    Examples
-    --------
     >>> [q.id for q in load_bank(notebook="00-start-here")][:2]
     ['start-01', 'start-02']
     """
@@ -472,8 +412,6 @@ def load_bank(
 def get_question(qid: str, directory: str | os.PathLike[str] | None = None) -> Question:
     """Return the question with id ``qid`` (``ValueError`` naming close ids if unknown).
 
-    Examples
-    --------
     >>> get_question("start-01").type
     'single'
     """
@@ -527,30 +465,13 @@ def _parse_choice(question: Question, choice: Any, seed: int) -> tuple[set[str] 
 
 
 def grade_answer(qid: str | Question, choice: Any, *, seed: int = 0) -> Feedback:
-    """Judge an answer and return the feedback, without saving or showing it.
+    """Judge an answer and return its :class:`Feedback`, without saving or showing it.
 
-    Parameters
-    ----------
-    qid : str or Question
-        Question id (or the question itself).
-    choice : str, list of str, bool or number
-        An option letter as displayed (``"b"``), several letters for a
-        multiple-select question (``["a", "c"]`` or ``"a, c"``),
-        ``True``/``False`` (or ``"true"``), or a number for a numeric
-        question (``"3%"`` is read as 3).
-    seed : int
-        The seed the options were shown with (letters depend on it).
+    ``choice`` is an option letter as displayed (``"b"``), several for multiple select
+    (``["a", "c"]`` or ``"a, c"``), ``True``/``False``, or a number (``"3%"`` reads as 3);
+    letters depend on ``seed``. The message explains every chosen option; an unusable
+    choice is ``"incorrect"`` with the reason.
 
-    Returns
-    -------
-    Feedback
-        ``status`` is ``"correct"`` or ``"incorrect"``; the message explains
-        every chosen option (and, for multiple select, how many right options
-        were missed). An unusable choice is ``"incorrect"`` with a message
-        saying why.
-
-    Examples
-    --------
     >>> grade_answer("start-01", "z").message
     "'z' is not an option; choose from a, b, c, d."
     """
@@ -583,13 +504,8 @@ def grade_answer(qid: str | Question, choice: Any, *, seed: int = 0) -> Feedback
 
 
 def answer(qid: str, choice: Any, *, seed: int = 0) -> None:
-    """Answer a question from code: show the feedback and save the result.
+    """Answer a question from code: show the widget's feedback as text and save the result.
 
-    Gives exactly the feedback the quiz widget's Check button shows, so it
-    works in a terminal, in nbval runs and in static HTML.
-
-    Examples
-    --------
     >>> answer("start-01", "z")  # doctest: +SKIP
     Incorrect: 'z' is not an option; choose from a, b, c, d.
     """
@@ -613,8 +529,6 @@ def _choice_hint(question: Question) -> str:
 def quiz_text(questions: Sequence[Question], seed: int = 0, *, title: str = "Self-check") -> str:
     """Render questions as plain text (what the widget shows without a frontend).
 
-    Examples
-    --------
     >>> print(quiz_text(load_bank(notebook="00-start-here")[:1]).splitlines()[0])
     Self-check (1 question). Answer with answer("<id>", ...) or use the widget.
     """
@@ -698,14 +612,10 @@ def _html(text: str) -> str:
 if widgets is not None:
 
     class QuizWidget(widgets.VBox):
-        """The quiz: one panel per question, a Check button each, a score label.
+        """The quiz: a panel per question with a Check button, and a score; its text form is :func:`quiz_text`.
 
-        Its plain-text representation is :func:`quiz_text`, so a notebook
-        without a widget frontend (nbval, a terminal, static HTML) shows the
-        questions as readable, deterministic text. CSS classes for browser
-        tests: ``mm-quiz``, ``mm-question``, ``mm-q-<id>``, ``mm-options``,
-        ``mm-check``, ``mm-feedback`` (with ``mm-correct``/``mm-incorrect``
-        inside), ``mm-score``.
+        CSS classes for browser tests: ``mm-quiz``, ``mm-question``, ``mm-q-<id>``,
+        ``mm-options``, ``mm-check``, ``mm-feedback`` (``mm-correct``/``mm-incorrect``), ``mm-score``.
         """
 
         def __init__(self, questions: Sequence[Question], seed: int = 0, title: str = "Self-check") -> None:
@@ -756,23 +666,9 @@ def self_check(
     topic: str | None = None,
     ids: Iterable[str] | None = None,
 ) -> QuizWidget:
-    """Return the self-check quiz for a notebook (display it as a cell's last line).
+    """Return the self-check quiz for a notebook stem (optionally one ``topic`` or these ``ids``).
 
-    Parameters
-    ----------
-    notebook : str
-        Notebook stem, e.g. ``"02-segmentation-levels"``.
-    seed : int
-        Seed for the option order (same seed, same order).
-    topic : str, optional
-        Only questions of this topic.
-    ids : iterable of str, optional
-        Only these question ids, in this order.
-
-    Examples
-    --------
-    >>> quiz = self_check("00-start-here")
-    >>> len(quiz.questions) >= 5
+    >>> len(self_check("00-start-here").questions) >= 5
     True
     """
     if isinstance(seed, bool) or not isinstance(seed, int):

@@ -1,19 +1,11 @@
 """Load the course data as typed DataFrames, checking every file against its checksum.
 
-All paths are relative to the package (``course_lib.base.paths.DATA_DIR``), so the
-loaders work from any current directory. Each file's SHA-256 is compared with
-``data/MANIFEST.json``; a missing or altered file raises an error that names
-the file and the command that restores it (``make data`` /
-``python -m course_lib data``).
+Paths are relative to ``course_lib.base.paths.DATA_DIR``; each file's SHA-256 is
+compared with ``data/MANIFEST.json`` and a missing or altered file raises an error
+naming the file and the command that restores it (``make data``).
 
-Examples
---------
->>> from course_lib.market.datasets import load_customers, load_case
->>> customers = load_customers()
->>> customers["customer_id"].is_unique
-True
->>> grocery = load_case("grocery")
->>> sorted(grocery)
+>>> from course_lib.market.datasets import load_case
+>>> sorted(load_case("grocery"))
 ['complexes', 'orders', 'store']
 """
 
@@ -33,21 +25,9 @@ from course_lib.market import synthetic as market_spec
 from course_lib.base.paths import DATA_DIR
 
 __all__ = [
-    "DataFileError",
-    "MissingDataFileError",
-    "CorruptDataFileError",
-    "Case",
-    "CASE_NAMES",
-    "REGENERATE_COMMAND",
-    "load_manifest",
-    "verify_file",
-    "load_customers",
-    "load_transactions",
-    "load_events",
-    "load_campaigns",
-    "load_latent_segments",
-    "load_case",
-    "load_cdnow",
+    "DataFileError", "MissingDataFileError", "CorruptDataFileError", "Case", "CASE_NAMES",
+    "REGENERATE_COMMAND", "load_manifest", "verify_file", "load_customers", "load_transactions", "load_events",
+    "load_campaigns", "load_latent_segments", "load_case", "load_cdnow",
 ]
 
 #: How to rebuild the generated files.
@@ -98,21 +78,8 @@ def _sha256(path: Path) -> str:
 
 
 def load_manifest(data_dir: Path | str | None = None) -> dict[str, Any]:
-    """Read ``MANIFEST.json``: every data file's SHA-256, size and row count.
+    """Read ``MANIFEST.json``: ``{"files": {relpath: {"sha256", "bytes", "rows", "kind"}}, ...}``.
 
-    Parameters
-    ----------
-    data_dir : path-like, optional
-        The data folder; default the repository's ``data/``.
-
-    Returns
-    -------
-    dict
-        ``{"files": {relative path: {"sha256", "bytes", "rows", "kind"}}, ...}``.
-
-    Examples
-    --------
-    >>> from course_lib.market.datasets import load_manifest
     >>> "market/customers.csv.gz" in load_manifest()["files"]
     True
     """
@@ -136,29 +103,11 @@ def _verified(path_str: str, size: int, mtime_ns: int, expected: str) -> bool:
 
 
 def verify_file(relpath: str, data_dir: Path | str | None = None) -> Path:
-    """Check one data file against the manifest and return its absolute path.
+    """Check one data file (path inside ``data/``) against the manifest; return its absolute path.
 
-    Parameters
-    ----------
-    relpath : str
-        Path inside ``data/``, e.g. ``"market/customers.csv.gz"``.
-    data_dir : path-like, optional
-        The data folder; default the repository's ``data/``.
+    Raises ``MissingDataFileError`` when the file or manifest is missing,
+    ``CorruptDataFileError`` when its SHA-256 differs or it is not listed.
 
-    Returns
-    -------
-    Path
-
-    Raises
-    ------
-    MissingDataFileError
-        The file (or the manifest) does not exist.
-    CorruptDataFileError
-        The file's SHA-256 differs from the manifest, or it is not listed.
-
-    Examples
-    --------
-    >>> from course_lib.market.datasets import verify_file
     >>> verify_file("cdnow/CDNOW_master.txt").name
     'CDNOW_master.txt'
     """
@@ -299,45 +248,19 @@ _READERS = {
 
 
 def load_customers(*, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The synthetic market's customers: one row each, typed.
+    """The synthetic market's customers, one row each, typed (see ``data/README.md``).
 
-    Parameters
-    ----------
-    data_dir : path-like, optional
-        The data folder; default the repository's ``data/``.
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, demographics (categoricals; ``income_band`` and
-        ``education`` ordered), location, ``interest_*`` flags, ``life_event``,
-        ``preferred_channel``, ``app_user`` and consent flags (bool), ``acquired_on``
-        (datetime64). See ``data/README.md``.
-
-    Examples
-    --------
-    >>> from course_lib.market.datasets import load_customers
-    >>> load_customers()["income_band"].cat.ordered
+    >>> load_customers()["customer_id"].is_unique
     True
     """
     return _load("market/customers.csv.gz", "customers", data_dir)
 
 
 def load_transactions(*, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Two years of purchases (2024-01-01 to 2025-12-31) by the market's customers.
+    """Purchases 2024-01-01 to 2025-12-31: customer_id, date, category, amount, discount_used, channel.
 
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``date`` (datetime64), ``category`` (categorical),
-        ``amount`` (rupees, float), ``discount_used`` (bool), ``channel`` (categorical).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from course_lib.market.datasets import load_transactions
-    >>> pd.api.types.is_datetime64_any_dtype(load_transactions()["date"])
-    True
+    >>> int(load_transactions()["date"].dt.year.min())
+    2024
     """
     return _load("market/transactions.csv.gz", "transactions", data_dir)
 
@@ -345,15 +268,6 @@ def load_transactions(*, data_dir: Path | str | None = None) -> pd.DataFrame:
 def load_events(*, data_dir: Path | str | None = None) -> pd.DataFrame:
     """Web and app clickstream for 2025-10-01 to 2025-12-31, one row per event.
 
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``session_id``, ``timestamp`` (datetime64), ``event``,
-        ``page``, ``product_category``, ``device`` (categoricals).
-
-    Examples
-    --------
-    >>> from course_lib.market.datasets import load_events
     >>> "cart_abandoned" in load_events()["event"].cat.categories
     True
     """
@@ -363,16 +277,6 @@ def load_events(*, data_dir: Path | str | None = None) -> pd.DataFrame:
 def load_campaigns(*, data_dir: Path | str | None = None) -> pd.DataFrame:
     """The log of past campaigns: one row per (campaign, segment, creative, channel).
 
-    Returns
-    -------
-    DataFrame
-        ``campaign``, ``start_date``, ``end_date``, ``segment``, ``audience_rule``,
-        ``creative``, ``channel``, ``budget``, ``audience_size``, ``reachable``,
-        ``impressions``, ``reach``, ``clicks``, ``conversions``, ``spend``, ``revenue``.
-
-    Examples
-    --------
-    >>> from course_lib.market.datasets import load_campaigns
     >>> bool((load_campaigns()["spend"] <= load_campaigns()["budget"]).all())
     True
     """
@@ -380,16 +284,8 @@ def load_campaigns(*, data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def load_latent_segments(*, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """For instructors and the simulator: each customer's hidden segment.
+    """For instructors and the simulator: each customer's hidden segment and responsiveness.
 
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``latent_segment`` (categorical), ``responsiveness`` (float, mean 1).
-
-    Examples
-    --------
-    >>> from course_lib.market.datasets import load_latent_segments
     >>> load_latent_segments()["latent_segment"].nunique()
     8
     """
@@ -397,21 +293,10 @@ def load_latent_segments(*, data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def load_cdnow(*, data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Real CDNOW purchases (69,659 rows, 23,570 customers, Jan 1997 to Jun 1998).
+    """Real CDNOW purchases (Jan 1997 to Jun 1998), as shipped with ``lifetimes`` (see PROVENANCE.md).
 
-    Read from ``data/cdnow/CDNOW_master.txt`` as shipped in the ``lifetimes``
-    0.11.3 wheel (see ``data/cdnow/PROVENANCE.md``); nothing is downloaded.
+    Columns: ``customer_id`` (str), ``date``, ``quantity`` (CDs), ``amount`` (US dollars).
 
-    Returns
-    -------
-    DataFrame
-        ``customer_id`` (str, zero-padded as in the source), ``date`` (datetime64),
-        ``quantity`` (int, CDs bought), ``amount`` (float, US dollars, exactly as in the file).
-        Identical rows are kept: they are separate purchases.
-
-    Examples
-    --------
-    >>> from course_lib.market.datasets import load_cdnow
     >>> cd = load_cdnow()
     >>> len(cd), cd["customer_id"].nunique()
     (69659, 23570)
@@ -420,17 +305,10 @@ def load_cdnow(*, data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 class Case(Mapping[str, pd.DataFrame]):
-    """The tables and parameters of one worked case.
+    """One worked case: tables by key or attribute (``case.orders``), plus ``params``, ``title``,
+    ``story`` and ``data_issues`` from ``data/cases/cases.yaml``.
 
-    Tables are available as attributes and by key (``case.orders`` or
-    ``case["orders"]``); ``case.params`` holds the case's parameters from
-    ``data/cases/cases.yaml``.
-
-    Examples
-    --------
-    >>> from course_lib.market.datasets import load_case
-    >>> b2b = load_case("b2b")
-    >>> len(b2b.accounts.drop_duplicates("account_id")) >= 200
+    >>> len(load_case("b2b").accounts.drop_duplicates("account_id")) >= 200
     True
     """
 
@@ -470,25 +348,8 @@ class Case(Mapping[str, pd.DataFrame]):
 
 
 def load_case(name: str, *, data_dir: Path | str | None = None) -> Case:
-    """Load one worked case: its tables (typed) and its parameters.
+    """Load one worked case (a name in ``CASE_NAMES``): its typed tables and its parameters.
 
-    Parameters
-    ----------
-    name : str
-        One of ``"coaching"``, ``"grocery"``, ``"bank"``, ``"clothing"``,
-        ``"fitness"``, ``"b2b"``, ``"edtech"``.
-    data_dir : path-like, optional
-        The data folder; default the repository's ``data/``.
-
-    Returns
-    -------
-    Case
-        Mapping of table name to DataFrame with attribute access, plus
-        ``params``, ``title``, ``story`` and ``data_issues`` (the dirt planted for a data audit).
-
-    Examples
-    --------
-    >>> from course_lib.market.datasets import load_case
     >>> load_case("grocery").params["radius_km"]
     3.0
     """

@@ -1,22 +1,13 @@
 """A campaign simulator on the latent market: "what if we target X with message Y?".
 
-A plan is an *audience* (a rule such as ``"age < 25 and interest_fitness"``,
-a boolean mask or a set of customer ids), a *creative* (how well its message
-fits each hidden segment), a *channel* with its cost model (CPM: pay per
-thousand impressions; CPC: pay per click) and a *budget* in rupees. The
-simulator buys impressions within the budget, lets each reached customer click
-and convert with probabilities set by their latent segment, the creative's
-fit, their channel preference and interests, and returns what happened.
-Mass and micro plans are therefore compared on identical terms, and the same
-seed always gives the same answer.
+A plan is an *audience* (rule, boolean mask or customer ids), a *creative* (its fit to
+each hidden segment), a *channel* (CPM or CPC cost model) and a *budget* in rupees.
+Reached customers click and convert with probabilities set by their latent segment, the
+creative's fit, their channel preference and interests; the same seed gives the same answer.
 
-Examples
---------
 >>> from course_lib.market.synthetic import generate_market
->>> from course_lib.market.simulator import simulate
 >>> m = generate_market(2_000, seed=3, behaviour=False)
->>> r = simulate("is_student", "campus_deals", "social_ads", budget=500, seed=1, market=m)
->>> r.spend <= 500
+>>> simulate("is_student", "campus_deals", "social_ads", budget=500, seed=1, market=m).spend <= 500
 True
 """
 
@@ -41,27 +32,13 @@ _COST_MODELS = ("cpm", "cpc")
 
 @dataclass(frozen=True)
 class Channel:
-    """A media channel and its cost model.
+    """A media channel: ``cost_model`` "cpm" (``price`` per 1,000 impressions) or "cpc" (per click).
 
-    Parameters
-    ----------
-    name : str
-        Label shown in results.
-    cost_model : {"cpm", "cpc"}
-        ``"cpm"``: ``price`` buys 1,000 impressions; ``"cpc"``: ``price`` is paid per click.
-    price : float
-        Rupees per 1,000 impressions (CPM) or per click (CPC); > 0.
-    base_ctr : float
-        Click probability of one impression for an average customer and creative, in (0, 1).
-    max_frequency : int, default 1
-        Most impressions one person receives in the campaign.
-    requires : str or None
-        Boolean customers column that must be True to reach someone (e.g. ``"consent_email"``).
-    matches_preference : str or None
-        ``preferred_channel`` value whose holders respond 1.5 times better on this channel.
+    ``base_ctr`` is the click probability of one impression, ``max_frequency`` the most
+    impressions per person, ``requires`` a boolean customers column needed to reach someone
+    (e.g. ``"consent_email"``), ``matches_preference`` the ``preferred_channel`` value whose
+    holders respond 1.5 times better.
 
-    Examples
-    --------
     >>> Channel("flyers", "cpm", price=900.0, base_ctr=0.004).cost_model
     'cpm'
     """
@@ -89,25 +66,11 @@ class Channel:
 
 @dataclass(frozen=True)
 class Creative:
-    """A message and how well it fits each latent segment.
+    """A message and its fit in [0, 1] per latent segment (``default_fit`` for unlisted ones).
 
-    Parameters
-    ----------
-    name : str
-        Label shown in results.
-    fit : mapping of str to float
-        Fit in [0, 1] per latent segment name (1 = perfectly relevant).
-    default_fit : float, default 0.3
-        Fit for segments not listed in ``fit``.
-    interest : str, optional
-        Customers with ``interest_<interest>`` respond 1.6 times better.
-    order_value : float, optional
-        Typical basket in rupees; default: each segment's usual basket.
-    description : str
-        What the ad says (what students see).
+    Customers with ``interest_<interest>`` respond 1.6 times better; ``order_value`` (rupees)
+    replaces each segment's usual basket.
 
-    Examples
-    --------
     >>> Creative("diwali", {"affluent_traditional": 0.9}).fit["affluent_traditional"]
     0.9
     """
@@ -141,21 +104,9 @@ class Creative:
 
 @dataclass(frozen=True)
 class SimulationResult:
-    """What one simulated campaign did. Money in rupees.
+    """What one simulated campaign did (money in rupees), with derived rates as properties.
 
-    Attributes
-    ----------
-    audience_size, reachable : int
-        Customers selected, and those the channel may contact (consent / app account).
-    impressions, reach, clicks, conversions : int
-        Impressions served, distinct people reached, people who clicked, people who bought.
-    spend, revenue, budget : float
-        Media cost, revenue from conversions, the budget given.
-
-    Examples
-    --------
-    >>> r = SimulationResult("c", "email", 10, 8, 8, 8, 1, 1, 1.2, 1500.0, 10.0)
-    >>> r.roas
+    >>> SimulationResult("c", "email", 10, 8, 8, 8, 1, 1, 1.2, 1500.0, 10.0).roas
     1250.0
     """
 
@@ -222,9 +173,6 @@ def _config() -> dict[str, Any]:
 def channels() -> dict[str, Channel]:
     """The channels defined in ``data/market/market.yaml``.
 
-    Examples
-    --------
-    >>> from course_lib.market.simulator import channels
     >>> channels()["search_ads"].cost_model
     'cpc'
     """
@@ -234,9 +182,6 @@ def channels() -> dict[str, Channel]:
 def creatives() -> dict[str, Creative]:
     """The creatives defined in ``data/market/market.yaml``.
 
-    Examples
-    --------
-    >>> from course_lib.market.simulator import creatives
     >>> "run_club" in creatives()
     True
     """
@@ -374,53 +319,24 @@ def simulate(
     market: Market | None = None,
     fatigue: float = 0.0,
 ) -> SimulationResult:
-    """Simulate one campaign and return its impressions, clicks, conversions, spend and revenue.
+    """Simulate one campaign: impressions, reach, clicks, conversions, spend and revenue.
 
     Parameters
     ----------
     audience : str, boolean mask, or collection of customer ids
-        Who is targeted: a rule evaluated on the customers table (``"age < 25 and
-        interest_fitness"``; ``None`` or ``""`` = everyone, a mass plan), a boolean
-        array/Series with one value per customer, or a set/list of ``customer_id``.
-    creative : str, Creative or mapping
-        A creative name from :func:`creatives`, a :class:`Creative`, or a mapping
-        ``{latent segment: fit}``.
+        A rule on the customers table (``"age < 25 and interest_fitness"``; None or ""
+        = everyone), one bool per customer, or a set/list of ``customer_id``.
+    creative : str, Creative or mapping ``{latent segment: fit}``
     channel : str or Channel
-        A channel name from :func:`channels` (``"email"``, ``"social_ads"``, ...) or a :class:`Channel`.
     budget : float
-        Media budget in rupees (> 0). CPM channels spread it over the reachable
-        audience (up to the channel's frequency cap); CPC channels stop once the
-        clicks have used it up. Money not needed is left unspent.
-    seed : int, default 0
-        Seed for the random draws; the same plan and seed give the same result.
-    market : Market, optional
-        The market to run on; default: the committed market in ``data/``.
+        Rupees (> 0). CPM spreads it over the reachable audience (up to the frequency
+        cap); CPC stops once clicks have used it up. Money not needed stays unspent.
     fatigue : float, default 0.0
-        Ad fatigue, in [0, 1): the share of its pull an ad loses each time the
-        same person sees it again. The k-th impression clicks with probability
-        ``ctr * (1 - fatigue) ** (k - 1)``. The default 0 means every repeat is
-        as effective as the first (the behaviour before this option existed,
-        unchanged). Only matters when people get more than one impression
-        (the channel's ``max_frequency`` and the budget allow it).
+        In [0, 1): the k-th impression clicks with probability ``ctr * (1 - fatigue) ** (k - 1)``.
 
-    Returns
-    -------
-    SimulationResult
-        Counts, spend and revenue, with ``ctr``, ``conversion_rate``, ``cpa`` and
-        ``roas`` properties and ``to_frame()``.
-
-    Raises
-    ------
-    ValueError
-        Empty audience, nobody reachable on the channel, budget <= 0, unknown channel/creative.
-
-    Examples
-    --------
     >>> from course_lib.market.synthetic import generate_market
-    >>> from course_lib.market.simulator import simulate
     >>> m = generate_market(2_000, seed=3, behaviour=False)
-    >>> mass = simulate(None, "generic_sale", "social_ads", 300, seed=1, market=m)
-    >>> mass.impressions > 0
+    >>> simulate(None, "generic_sale", "social_ads", 300, seed=1, market=m).impressions > 0
     True
     """
     budget = require_number(budget, "budget", minimum=0.0, inclusive=False)
@@ -507,31 +423,12 @@ def simulate(
 
 
 def compare(plans: Mapping[str, Mapping[str, Any]], *, seed: int = 0, market: Market | None = None) -> pd.DataFrame:
-    """Run several plans with the same seed and return one row per plan.
+    """Run several plans (name -> :func:`simulate` keyword arguments) with one seed; one row per plan.
 
-    Parameters
-    ----------
-    plans : mapping of str to mapping
-        Plan name -> keyword arguments of :func:`simulate` (``audience``, ``creative``,
-        ``channel``, ``budget``).
-    seed : int, default 0
-        Seed shared by every plan (a fair comparison).
-    market : Market, optional
-        The market; default the committed one.
-
-    Returns
-    -------
-    DataFrame
-        Indexed by plan name, with counts, spend, revenue and the derived rates.
-
-    Examples
-    --------
     >>> from course_lib.market.synthetic import generate_market
-    >>> from course_lib.market.simulator import compare
     >>> m = generate_market(2_000, seed=3, behaviour=False)
-    >>> t = compare({"mass": dict(audience=None, creative="generic_sale", channel="email", budget=200)},
-    ...             market=m)
-    >>> list(t.index)
+    >>> plan = dict(audience=None, creative="generic_sale", channel="email", budget=200)
+    >>> list(compare({"mass": plan}, market=m).index)
     ['mass']
     """
     if not isinstance(plans, Mapping) or not plans:

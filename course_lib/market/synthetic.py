@@ -36,25 +36,9 @@ from course_lib.base.paths import DATA_DIR
 from course_lib.base.validation import require_choice, require_positive_int
 
 __all__ = [
-    "SEGMENTS",
-    "SEGMENT_NAMES",
-    "CATEGORIES",
-    "INCOME_BANDS",
-    "EDUCATION_LEVELS",
-    "INTERESTS",
-    "LIFE_EVENTS",
-    "PREFERRED_CHANNELS",
-    "TRANSACTION_CHANNELS",
-    "EVENT_TYPES",
-    "PAGES",
-    "DEFAULT_SEED",
-    "DEFAULT_N_CUSTOMERS",
-    "TX_START",
-    "TX_END",
-    "EVENTS_START",
-    "EVENTS_END",
-    "Market",
-    "load_market_config",
+    "SEGMENTS", "SEGMENT_NAMES", "CATEGORIES", "INCOME_BANDS", "EDUCATION_LEVELS", "INTERESTS", "LIFE_EVENTS",
+    "PREFERRED_CHANNELS", "TRANSACTION_CHANNELS", "EVENT_TYPES", "PAGES", "DEFAULT_SEED",
+    "DEFAULT_N_CUSTOMERS", "TX_START", "TX_END", "EVENTS_START", "EVENTS_END", "Market", "load_market_config",
     "generate_market",
 ]
 
