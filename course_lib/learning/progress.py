@@ -1,24 +1,11 @@
 """Saved progress: quiz, exercise and flashcard results on the student's disk.
 
-Every check a student runs (``q1.check()``, a quiz's Check button,
-``answer(...)``, a flashcard's Know / Don't know) is recorded here, so that
-:func:`progress_report` can show scores by topic and what to revise next, and
-so that the autograder can read what a submitted workbook achieved.
+Every check (``q1.check()``, a quiz's Check button, ``answer(...)``, a flashcard's Know /
+Don't know) is recorded here for :func:`progress_report` and the autograder. The file is
+``~/.micromarketing-course/progress.json`` unless ``MICROMARKETING_PROGRESS`` names
+another; it is JSON written atomically, and an unreadable file is renamed
+``progress.json.corrupt-N`` with a :class:`ProgressWarning`, never silently dropped.
 
-Where the file lives
---------------------
-By default ``~/.micromarketing-course/progress.json``. Set the environment
-variable ``MICROMARKETING_PROGRESS`` to a file path to use another file (the
-autograder gives every submission its own file this way).
-
-The file is JSON, written atomically (a temporary file in the same folder,
-then ``os.replace``), so a crash never leaves half a file behind. A file that
-cannot be read is never silently dropped: it is renamed to
-``progress.json.corrupt-1`` (``-2``, ...) with a :class:`ProgressWarning`, and
-a fresh file is started.
-
-Examples
---------
 >>> import os, tempfile
 >>> os.environ["MICROMARKETING_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "p.json")
 >>> record_result("exercise", "00-start-here:q1", "correct", topic="metrics")
@@ -62,15 +49,8 @@ class ProgressWarning(UserWarning):
 
 
 def progress_path() -> Path:
-    """Return the progress file in use.
+    """The progress file in use: ``MICROMARKETING_PROGRESS`` if set and not empty, else the default.
 
-    ``MICROMARKETING_PROGRESS`` when it is set and not empty, otherwise
-    ``~/.micromarketing-course/progress.json``.
-
-    Examples
-    --------
-    >>> str(DEFAULT_PROGRESS_PATH)
-    '~/.micromarketing-course/progress.json'
     >>> progress_path().suffix
     '.json'
     """
@@ -97,13 +77,8 @@ def _file_mode(target: Path) -> int:
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temp file in the same folder + ``os.replace``).
+    """Write ``text`` to ``path`` atomically (temp file in the same folder + ``os.replace``), creating folders.
 
-    Readers see either the old file or the complete new one, never a partial
-    write. Missing parent folders are created.
-
-    Examples
-    --------
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
     >>> atomic_write_text(target, "hello")
@@ -156,33 +131,17 @@ def _move_aside(path: Path, reason: str) -> Path:
             break
         n += 1
     os.replace(path, aside)
-    warnings.warn(
-        f"The progress file {path} could not be read ({reason}). It was moved to {aside.name} "
-        "and a new progress file was started; nothing was deleted.",
-        ProgressWarning,
-        stacklevel=3,
-    )
+    warnings.warn(f"The progress file {path} could not be read ({reason}). It was moved to {aside.name} "
+                  "and a new progress file was started; nothing was deleted.", ProgressWarning, stacklevel=3)
     return aside
 
 
 def load_progress(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Read the progress file and return its content.
+    """Read the progress file: ``{"version": 1, "exercise": {...}, "quiz": {...}, "flashcard": {...}}``.
 
-    Parameters
-    ----------
-    path : str or Path, optional
-        The file to read; default :func:`progress_path`.
+    Each section maps an item id to a record with at least ``status``; a missing file gives
+    empty sections, a corrupted one is moved aside with a :class:`ProgressWarning`.
 
-    Returns
-    -------
-    dict
-        ``{"version": 1, "exercise": {...}, "quiz": {...}, "flashcard": {...}}``;
-        each section maps an item id to a record with at least ``status``.
-        A missing file gives empty sections. A corrupted file is moved aside
-        (``progress.json.corrupt-N``) with a :class:`ProgressWarning`.
-
-    Examples
-    --------
     >>> import tempfile, pathlib
     >>> sorted(load_progress(pathlib.Path(tempfile.mkdtemp()) / "none.json"))
     ['exercise', 'flashcard', 'quiz', 'version']
@@ -205,38 +164,13 @@ def load_progress(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     return data
 
 
-def record_result(
-    kind: str,
-    item_id: str,
-    status: str,
-    *,
-    topic: str | None = None,
-    notebook: str | None = None,
-    path: str | os.PathLike[str] | None = None,
-) -> None:
-    """Save one result (the latest result per item wins).
+def record_result(kind: str, item_id: str, status: str, *, topic: str | None = None, notebook: str | None = None,
+                  path: str | os.PathLike[str] | None = None) -> None:
+    """Save one result (the latest per item wins), with a UTC timestamp and an attempt counter.
 
-    Parameters
-    ----------
-    kind : {"exercise", "quiz", "flashcard"}
-    item_id : str
-        Exercise id (``"00-start-here:q1"``), question id or card id.
-    status : str
-        ``exercise``: correct / incorrect / not_attempted; ``quiz``: correct /
-        incorrect; ``flashcard``: know / dont_know.
-    topic, notebook : str, optional
-        Used by :func:`progress_report` to group scores.
-    path : str or Path, optional
-        Progress file; default :func:`progress_path`.
+    ``status`` must be one of ``STATUSES[kind]``; ``topic`` and ``notebook`` group the scores
+    in :func:`progress_report`. An unwritable file gives a :class:`ProgressWarning`, not an error.
 
-    Notes
-    -----
-    A timestamp (UTC) and an attempt counter are stored in the file but never
-    shown in notebook output. If the file cannot be written (read-only disk),
-    a :class:`ProgressWarning` is issued instead of an error.
-
-    Examples
-    --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.json"
     >>> record_result("quiz", "basics-01", "incorrect", topic="basics", path=f)
@@ -256,11 +190,8 @@ def record_result(
     target = _resolve(path)
     data = load_progress(target)
     previous = data[kind].get(item_id, {})
-    record: dict[str, Any] = {
-        "status": status,
-        "attempts": int(previous.get("attempts", 0)) + 1,
-        "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-    }
+    record: dict[str, Any] = {"status": status, "attempts": int(previous.get("attempts", 0)) + 1,
+                              "updated": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if topic is not None:
         record["topic"] = topic
     if notebook is not None:
@@ -275,11 +206,8 @@ def record_result(
 def reset_progress(path: str | os.PathLike[str] | None = None) -> None:
     """Start again with empty progress (the old file is replaced atomically).
 
-    Examples
-    --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.json"
-    >>> record_result("quiz", "basics-01", "correct", path=f)
     >>> reset_progress(f)
     >>> load_progress(f)["quiz"]
     {}
@@ -288,13 +216,8 @@ def reset_progress(path: str | os.PathLike[str] | None = None) -> None:
 
 
 def results_frame(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Return every saved result as a tidy DataFrame (one row per item).
+    """Every saved result, one row per item: kind, item, status, topic, notebook, attempts, success.
 
-    Columns: ``kind``, ``item``, ``status``, ``topic``, ``notebook``,
-    ``attempts``, ``success`` (True for correct / know).
-
-    Examples
-    --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.json"
     >>> record_result("quiz", "basics-01", "correct", topic="basics", path=f)
@@ -305,41 +228,18 @@ def results_frame(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     rows = []
     for kind in STATUSES:
         for item, record in sorted(data[kind].items()):
-            rows.append(
-                {
-                    "kind": kind,
-                    "item": item,
-                    "status": record["status"],
-                    "topic": record.get("topic") or "(no topic)",
-                    "notebook": record.get("notebook") or "",
-                    "attempts": int(record.get("attempts", 1)),
-                    "success": record["status"] in _SUCCESS,
-                }
-            )
+            rows.append({"kind": kind, "item": item, "status": record["status"],
+                         "topic": record.get("topic") or "(no topic)", "notebook": record.get("notebook") or "",
+                         "attempts": int(record.get("attempts", 1)), "success": record["status"] in _SUCCESS})
     columns = ["kind", "item", "status", "topic", "notebook", "attempts", "success"]
     return pd.DataFrame(rows, columns=columns)
 
 
 def progress_report(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Scores by topic, weakest topic first, with what to revise next.
+    """Scores by topic, weakest first: ``attempted``, ``correct``, ``score`` (0-1) and ``revise_next``.
 
-    Parameters
-    ----------
-    path : str or Path, optional
-        Progress file; default :func:`progress_path`.
+    ``revise_next`` lists the ids still wrong, not attempted or not known.
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per topic with ``attempted`` (items tried), ``correct``
-        (correct answers or cards known), ``score`` (``correct / attempted``,
-        0-1) and ``revise_next`` (ids of items still wrong, not attempted or
-        marked "don't know", comma-separated; empty when the topic is done).
-        Sorted by ``score`` ascending, so the first row is what to revise
-        next. Empty (same columns) when nothing has been recorded yet.
-
-    Examples
-    --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.json"
     >>> record_result("quiz", "basics-01", "correct", topic="basics", path=f)
@@ -350,28 +250,14 @@ def progress_report(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     results = results_frame(path)
     columns = ["topic", "attempted", "correct", "score", "revise_next"]
     if results.empty:
-        return pd.DataFrame(
-            {
-                "topic": pd.Series(dtype="str"),
-                "attempted": pd.Series(dtype="int64"),
-                "correct": pd.Series(dtype="int64"),
-                "score": pd.Series(dtype="float64"),
-                "revise_next": pd.Series(dtype="str"),
-            }
-        )
+        dtypes = ["str", "int64", "int64", "float64", "str"]
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(columns, dtypes, strict=True)})
     rows = []
     for topic, group in results.groupby("topic", sort=True):
         todo = group.loc[~group["success"], "item"].tolist()
         attempted = int(len(group))
         correct = int(group["success"].sum())
-        rows.append(
-            {
-                "topic": topic,
-                "attempted": attempted,
-                "correct": correct,
-                "score": round(correct / attempted, 3),
-                "revise_next": ", ".join(todo),
-            }
-        )
+        rows.append({"topic": topic, "attempted": attempted, "correct": correct,
+                     "score": round(correct / attempted, 3), "revise_next": ", ".join(todo)})
     report = pd.DataFrame(rows, columns=columns)
     return report.sort_values(["score", "topic"], kind="stable").reset_index(drop=True)
