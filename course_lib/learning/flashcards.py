@@ -1,38 +1,14 @@
 """Flashcards for revision: decks as data, a flip-card widget, know / don't know.
 
-Decks are YAML files in ``data/flashcards/`` (the file stem is the deck
-name). Each file holds ``cards``; a card is either a term::
+Decks are YAML files in ``data/flashcards/`` (file stem = deck name) holding ``cards``;
+a card is a term (``id, kind: term, topic, front, back``) or a comparison whose back is
+built from points (``kind: comparison``, ``compare: [Micromarketing, Mass marketing]``,
+``points: [{aspect: Audience, left: ..., right: ...}]``). In a notebook,
+``flashcards("basics")`` shows the widget (a readable list without a frontend) and
+``mark("term-micromarketing", known=False)`` does what "Don't know" does; marks are
+saved, and ``flashcards(..., only_unknown=True)`` brings back the cards still to learn.
 
-    - id: term-micromarketing
-      kind: term
-      topic: basics
-      front: Micromarketing
-      back: Marketing tailored to a small, precisely defined group ...
-
-or a comparison, whose back is built from comparison points::
-
-    - id: cmp-micro-vs-mass
-      kind: comparison
-      topic: segmentation-levels
-      front: Micromarketing vs mass marketing
-      compare: [Micromarketing, Mass marketing]
-      points:
-        - {aspect: Audience, left: Very small groups, right: Everyone}
-
-In a notebook::
-
-    from course_lib.learning.flashcards import flashcards, mark
-    flashcards("basics")                       # widget; a readable list without a frontend
-    mark("term-micromarketing", known=False)   # the same as the "Don't know" button
-
-"Know" / "Don't know" are saved to the progress file, and
-``flashcards(..., only_unknown=True)`` brings back the cards still to learn.
-
-Examples
---------
->>> from course_lib.learning.flashcards import load_deck
->>> cards = load_deck("basics")
->>> cards[0].kind in {"term", "comparison"}
+>>> load_deck("basics")[0].kind in {"term", "comparison"}
 True
 """
 
@@ -76,16 +52,7 @@ class DeckError(ValueError):
 
 @dataclass(frozen=True)
 class Card:
-    """One flashcard.
-
-    Attributes
-    ----------
-    id, kind, topic, front : str
-    back : str
-        The answer side as plain text (built from the points for a comparison).
-    deck : str
-        The file stem the card comes from.
-    """
+    """One flashcard; ``back`` is plain text (built from the points for a comparison), ``deck`` its file stem."""
 
     id: str
     kind: str
@@ -186,8 +153,6 @@ def _read_all(folder: Path) -> tuple[list[Card], list[str]]:
 def validate_decks(directory: str | os.PathLike[str] | None = None) -> list[str]:
     """Check every deck file; return the problems found (empty list = valid).
 
-    Examples
-    --------
     >>> validate_decks()
     []
     """
@@ -197,8 +162,6 @@ def validate_decks(directory: str | os.PathLike[str] | None = None) -> list[str]
 def deck_names(directory: str | os.PathLike[str] | None = None) -> list[str]:
     """Names of the available decks (file stems), sorted.
 
-    Examples
-    --------
     >>> "basics" in deck_names()
     True
     """
@@ -206,32 +169,13 @@ def deck_names(directory: str | os.PathLike[str] | None = None) -> list[str]:
     return sorted(f.stem for f in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def load_deck(
-    deck: str | None = None,
-    *,
-    topic: str | None = None,
-    directory: str | os.PathLike[str] | None = None,
-) -> list[Card]:
-    """Load flashcards.
+def load_deck(deck: str | None = None, *, topic: str | None = None,
+              directory: str | os.PathLike[str] | None = None) -> list[Card]:
+    """Load the cards of one deck (all decks when omitted), optionally of one topic.
 
-    Parameters
-    ----------
-    deck : str, optional
-        Deck name (file stem in ``data/flashcards``); all decks when omitted.
-    topic : str, optional
-        Keep only cards of this topic.
-    directory : str or Path, optional
-        Folder of deck files (default ``data/flashcards``).
+    Raises ``DeckError`` listing every malformed card, ``ValueError`` for an unknown deck
+    or a filter that leaves no cards.
 
-    Raises
-    ------
-    DeckError
-        When any card is malformed (all problems are listed).
-    ValueError
-        For an unknown deck or a filter that leaves no cards.
-
-    Examples
-    --------
     >>> len(load_deck("basics", topic="metrics")) >= 3
     True
     """
@@ -271,8 +215,6 @@ def _record(card: Card, known: bool) -> None:
 def mark(card_id: str, known: bool) -> None:
     """Mark a card as known or not (what the widget's buttons do) and save it.
 
-    Examples
-    --------
     >>> mark("term-micromarketing", known=True)  # doctest: +SKIP
     Note: saved 'term-micromarketing' as known.
     """
@@ -296,8 +238,6 @@ def _order(cards: Sequence[Card], seed: int, shuffle: bool, only_unknown: bool) 
 def deck_text(cards: Sequence[Card], *, title: str = "Flashcards") -> str:
     """The deck as plain text: every front followed by its back (the text fallback).
 
-    Examples
-    --------
     >>> print(deck_text(load_deck("basics")[:1]).splitlines()[0])
     Flashcards (1 card). Mark each with mark("<id>", known=True or False) or use the widget.
     """
@@ -325,12 +265,11 @@ def _html(text: str) -> str:
 if widgets is not None:
 
     class FlashcardWidget(widgets.VBox):
-        """Flip cards one at a time; Know / Don't know are saved to progress.
+        """Flip cards one at a time; Know / Don't know are saved to progress. Text form: :func:`deck_text`.
 
-        CSS classes for browser tests: ``mm-flashcards``, ``mm-card`` (with
-        ``mm-card-front`` / ``mm-card-back`` inside), ``mm-flip``, ``mm-know``,
-        ``mm-dont-know``, ``mm-prev``, ``mm-next``, ``mm-card-count``,
-        ``mm-tally``. Its text representation is :func:`deck_text`.
+        CSS classes for browser tests: ``mm-flashcards``, ``mm-card`` (``mm-card-front`` /
+        ``mm-card-back``), ``mm-flip``, ``mm-know``, ``mm-dont-know``, ``mm-prev``, ``mm-next``,
+        ``mm-card-count``, ``mm-tally``.
         """
 
         def __init__(self, cards: Sequence[Card], title: str = "Flashcards") -> None:
@@ -418,33 +357,13 @@ else:  # pragma: no cover
             return deck_text(self.cards, title=self.title)
 
 
-def flashcards(
-    deck: str | None = None,
-    *,
-    topic: str | None = None,
-    seed: int = 0,
-    shuffle: bool = True,
-    only_unknown: bool = False,
-) -> FlashcardWidget:
-    """Return the flashcard widget for a deck (display it as a cell's last line).
+def flashcards(deck: str | None = None, *, topic: str | None = None, seed: int = 0, shuffle: bool = True,
+               only_unknown: bool = False) -> FlashcardWidget:
+    """Return the flashcard widget for a deck (seeded shuffle unless ``shuffle=False``).
 
-    Parameters
-    ----------
-    deck : str, optional
-        Deck name; all decks when omitted.
-    topic : str, optional
-        Only cards of this topic.
-    seed : int
-        Seed for the card order (same seed, same order).
-    shuffle : bool
-        Shuffle the cards (default) or keep file order.
-    only_unknown : bool
-        Leave out the cards already marked "know" in your progress file.
+    ``only_unknown=True`` leaves out the cards already marked "know" in the progress file.
 
-    Examples
-    --------
-    >>> widget = flashcards("basics", shuffle=False)
-    >>> widget.current.id == load_deck("basics")[0].id
+    >>> flashcards("basics", shuffle=False).current.id == load_deck("basics")[0].id
     True
     """
     if isinstance(seed, bool) or not isinstance(seed, int):

@@ -374,12 +374,8 @@ def validate_bank(directory: str | os.PathLike[str] | None = None) -> list[str]:
 _CACHE: dict[Path, tuple[tuple[tuple[str, float], ...], list[Question]]] = {}
 
 
-def load_bank(
-    directory: str | os.PathLike[str] | None = None,
-    *,
-    notebook: str | None = None,
-    topic: str | None = None,
-) -> list[Question]:
+def load_bank(directory: str | os.PathLike[str] | None = None, *, notebook: str | None = None,
+              topic: str | None = None) -> list[Question]:
     """Load the question bank (files sorted by name), optionally only one notebook's or topic's.
 
     Raises ``QuestionBankError`` listing every problem when any question is malformed.
@@ -659,13 +655,8 @@ else:  # pragma: no cover
             return quiz_text(self.questions, self.seed, title=self.title)
 
 
-def self_check(
-    notebook: str,
-    *,
-    seed: int = 0,
-    topic: str | None = None,
-    ids: Iterable[str] | None = None,
-) -> QuizWidget:
+def self_check(notebook: str, *, seed: int = 0, topic: str | None = None,
+               ids: Iterable[str] | None = None) -> QuizWidget:
     """Return the self-check quiz for a notebook stem (optionally one ``topic`` or these ``ids``).
 
     >>> len(self_check("00-start-here").questions) >= 5
