@@ -1,4 +1,4 @@
-"""Tests of course_lib.chapters.economics: costs against hand arithmetic, plans against plain pandas, the simulator wiring.
+"""Tests of course_lib.chapters.ch11_economics_of_micromarketing: costs against hand arithmetic, plans against plain pandas, the simulator wiring.
 
 Simulation tests run on a small generated market (fast); the expected values are recomputed here
 independently (budgets from the channel price list, partitions from the raw rules).
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from course_lib.chapters import economics as E
+from course_lib.chapters import ch11_economics_of_micromarketing as E
 from course_lib.market.synthetic import generate_market
 from course_lib.base.paths import DATA_DIR
 
@@ -40,41 +40,20 @@ def email_price() -> float:
 # --------------------------------------------------------------------------- content
 
 
-def test_assumptions_are_labelled_and_consistent(raw_content):
-    table = E.assumptions_table()
-    for key in ("creative_cost_per_segment", "management_cost_per_segment", "gross_margin"):
-        assert table.loc[key, "status"] == "illustrative assumption"
-    assert "StudySmarter" in table.loc["specific_keyword_cpc_usd", "status"]
-    assert table.loc["specific_keyword_cpc_usd", "value"] == 0.15
-    assert table.loc["popular_keyword_cpc_usd", "value"] == 1.0
+def test_content_has_sources_and_consistent_costs(raw_content):
+    assert raw_content["keyword_prices"]["specific_keyword_cpc_usd"] == 0.15
+    assert "StudySmarter" in raw_content["keyword_prices"]["source"]
+    pc = pd.DataFrame(raw_content["pros_and_cons"])
+    assert set(pc["side"]) == {"advantage", "limitation"} and pc["source"].str.len().gt(0).all()
+    for needle in ("economies of scale", "wrong target", "Over-segmentation", "cost per target"):
+        assert pc["point"].str.contains(needle, case=False).any(), needle
+    assert len(raw_content["best_practices"]) == 6
     c = raw_content["costs"]
     assert E.cost_assumptions()["fixed_cost_per_segment"] == c["creative_cost_per_segment"] + c[
         "management_cost_per_segment"]
 
 
-def test_pros_cons_and_best_practices_cite_sources():
-    pc = E.pros_and_cons()
-    assert set(pc["side"]) == {"advantage", "limitation"}
-    assert pc["source"].str.len().gt(0).all()
-    for needle in ("economies of scale", "wrong target", "Over-segmentation", "cost per target"):
-        assert pc["point"].str.contains(needle, case=False).any(), needle
-    assert len(E.best_practices()) == 6
-
-
-def test_content_copy_is_independent():
-    first = E.load_content()
-    first["costs"]["gross_margin"] = 0.99
-    assert E.load_content()["costs"]["gross_margin"] != 0.99
-
-
-def test_bad_content_file_is_reported(tmp_path):
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("costs: {}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="sections"):
-        E.load_content(bad)
-
-
-# --------------------------------------------------------------------------- add_costs and break-even
+# --------------------------------------------------------------------------- add_costs
 
 
 def test_add_costs_matches_hand_arithmetic():
@@ -116,13 +95,6 @@ def test_add_costs_names_missing_columns():
         E.add_costs(pd.DataFrame({"reach": [1], "spend": [1.0], "conversions": [1]}))
 
 
-def test_break_even_size():
-    assert E.break_even_size(20, 0.3, fixed_cost_per_segment=3000, gross_margin=0.3) == pytest.approx(3000 / 5.7)
-    assert E.break_even_size(1, 0.3, fixed_cost_per_segment=3000, gross_margin=0.3) == float("inf")
-    with pytest.raises(ValueError, match="gross_margin"):
-        E.break_even_size(1, 0.3, fixed_cost_per_segment=3000, gross_margin=2)
-
-
 # --------------------------------------------------------------------------- plans
 
 
@@ -144,16 +116,12 @@ def test_micro_segments_partition_follows_first_matching_rule(market, raw_conten
         E.micro_segments(c, 99)
 
 
-def test_contact_budget_uses_the_price_list(market, email_price):
-    c = market.customers
-    reachable = int(c["consent_email"].sum())
-    assert E.contact_budget(c, None, "email", 2) == pytest.approx(2 * reachable * email_price / 1000)
-    with pytest.raises(ValueError, match="priced per click"):
-        E.contact_budget(c, None, "search_ads")
-    with pytest.raises(ValueError, match="frequency cap"):
-        E.contact_budget(c, None, "email", 5)
-    with pytest.raises(ValueError, match="unknown channel"):
-        E.contact_budget(c, None, "telegram")
+def test_simulate_plans_needs_a_cpm_channel_within_its_cap(market):
+    plan = {"x": {"audience": None, "creative": "generic_sale"}}
+    for kwargs, match in [({"channel": "search_ads"}, "CPM channel"), ({"channel": "telegram"}, "CPM channel"),
+                          ({"contacts": 5}, "frequency cap")]:
+        with pytest.raises(ValueError, match=match):
+            E.simulate_plans(market.customers, plan, market=market, **kwargs)
 
 
 def test_simulate_plans_contacts_everyone_reachable(market, email_price):
@@ -170,12 +138,12 @@ def test_simulate_plans_contacts_everyone_reachable(market, email_price):
     pd.testing.assert_frame_equal(t, again)
 
 
-def test_simulate_plans_average_matches_the_simulator(market):
+def test_simulate_plans_average_matches_the_simulator(market, email_price):
     from course_lib.market.simulator import simulate
 
     c = market.customers
     mask = c["interest_tech"].to_numpy(dtype=bool)
-    budget = E.contact_budget(c, mask, "email", 2)
+    budget = 2 * int((mask & c["consent_email"].to_numpy(dtype=bool)).sum()) * email_price / 1000 * (1 + 1e-9)
     direct = np.mean([simulate(mask, "gadget_launch", "email", budget, seed=s, market=market).revenue
                       for s in range(4)])
     t = E.simulate_plans(c, {"tech": {"audience": mask, "creative": "gadget_launch"}}, seeds=4, market=market)
@@ -199,17 +167,8 @@ def test_simulate_plans_validates(market):
     with pytest.raises(TypeError, match="seeds"):
         E.simulate_plans(c, {"x": {"audience": None, "creative": "generic_sale"}}, seeds="ten", market=market)
     other = c.assign(customer_id="X" + c["customer_id"])
-    with pytest.raises(ValueError, match="does not know"):
+    with pytest.raises(ValueError, match="simulator market's customers"):
         E.simulate_plans(other, {"x": {"audience": None, "creative": "generic_sale"}}, market=market)
-
-
-def test_plan_totals_adds_segments():
-    seg = pd.DataFrame({"reach": [10.0, 20.0], "revenue": [1.0, 2.0]}, index=["a", "b"])
-    t = E.plan_totals({"micro": seg, "mass": seg.iloc[:1]})
-    assert t.loc["micro", "segments"] == 2 and t.loc["micro", "reach"] == 30
-    assert t.loc["mass", "segments"] == 1
-    with pytest.raises(TypeError):
-        E.plan_totals([seg])
 
 
 # --------------------------------------------------------------------------- over-segmentation
@@ -272,8 +231,6 @@ def test_plots_return_axes(long):
     assert axes[0].get_xlabel() == "number of segments (k)"
     labels = [t.get_text() for t in axes[0].get_legend().get_texts()]
     assert any("mass plan" in t for t in labels) and any("sweet spot" in t for t in labels)
-    ax = E.plot_fixed_cost_per_person(pd.DataFrame({"reach": [0, 10], "spend": [0.0, 3.0]}, index=["z", "a"]))
-    assert len(ax.patches) == 2  # the segment with nobody reached is left out
     plt.close("all")
 
 

@@ -10,10 +10,14 @@ import pandas as pd
 import pytest
 
 from course_lib.market.datasets import load_customers
-from course_lib.chapters.economics import cost_assumptions, micro_segments, over_segmentation, simulate_plans
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks.economics_of_micromarketing import CHEAP_FIXED_COST, NOTEBOOK, q1, q2
+from course_lib.chapters.ch11_economics_of_micromarketing import (cost_assumptions, micro_segments,
+                                                                 over_segmentation, simulate_plans)
+from course_lib.learning.exercises import ____, load_workbook, workbook_exercises
 from course_lib.learning.progress import PROGRESS_ENV
+
+NOTEBOOK = "11-economics-of-micromarketing"
+CHEAP_FIXED_COST = 1000  # the workbook's constant (data/exercises/11-economics-of-micromarketing.yaml)
+q1, q2 = load_workbook(NOTEBOOK)
 
 
 @pytest.fixture(autouse=True)
