@@ -269,3 +269,15 @@ def test_audit_finds_the_planted_dirt_of_the_coaching_case():
     clean = standardise_labels(enquiries["board"], BOARDS, mapping={"CBSC": "CBSE", "SSC": "State Board"})
     assert set(clean.dropna()) == set(BOARDS)
     assert len(dedupe(enquiries, ignore="enquiry_id")) == len(enquiries) - audit.duplicate_rows
+
+
+def test_chapter_03_duplicates_by_hand_equal_the_helpers():
+    """Notebook 03 counts repeats with plain pandas (cell tagged open-the-box); audit_table and dedupe agree."""
+    from notebook_code import notebook_namespace
+
+    ns = notebook_namespace("03-data-for-micromarketing", "open-the-box")
+    enquiries, repeats = ns["enquiries"], ns["repeats"]
+    assert repeats.sum() > 0
+    assert audit_table(enquiries, ignore="enquiry_id").duplicate_rows == repeats.sum()
+    pd.testing.assert_frame_equal(dedupe(enquiries, ignore="enquiry_id"), enquiries[~repeats])
+    assert find_duplicates(enquiries, ignore="enquiry_id")["dup_group"].nunique() == repeats.sum()
