@@ -10,10 +10,8 @@ The plans of the four cases are content: ``data/content/case-short.yaml``.
 
 Examples
 --------
->>> f = pd.DataFrame({"orders": [5, 4], "discount_share": [1.0, 0.0], "share_sportswear": [0.9, 0.6],
-...                   "share_ethnic_wear": [0.0, 0.0]})
->>> shopper_segments(f).tolist()
-['discount_only', 'sportswear_buyers']
+>>> sorted(read_yaml(content_path("case-short")))
+['b2b', 'clothing', 'edtech', 'fitness']
 """
 
 from __future__ import annotations
