@@ -1,16 +1,20 @@
-"""Checks of the 07-types-of-micromarketing workbook, with right answers and typical mistakes."""
+"""Checks of the 07-types-of-micromarketing workbook (declared in data/exercises/), with right answers and typical mistakes.
+
+Expected values are recomputed here with plain pandas, independently of the chapter module's answers().
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from course_lib.market.datasets import load_case, load_transactions
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks import types_of_micromarketing as tm
+from course_lib.chapters import ch07_types_of_micromarketing as ch07
+from course_lib.learning.exercises import ____, load_workbook
 from course_lib.learning.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_case, load_transactions
 
 RIGHT = {"A": "recovery", "B": "job_title", "C": "local", "D": "relationship", "E": "price_sensitivity"}
+q1, q2, q3 = load_workbook("07-types-of-micromarketing")
 
 
 @pytest.fixture(autouse=True)
@@ -34,17 +38,22 @@ def contacts():
     return load_case("b2b").contacts
 
 
-def test_registered():
-    assert [ex.id for ex in workbook_exercises("07-types-of-micromarketing")] == ["q1", "q2", "q3"]
+def _check(exercise, cases):
+    for value, fragment in cases:
+        fb = exercise.evaluate(value)
+        assert fb.status == "incorrect", value
+        assert fragment in fb.message, (fragment, fb.message)
+    assert exercise.evaluate(____).status == "not_attempted"
 
 
 def test_q1_right_and_wrong(per_customer):
     share = per_customer["disc"] / per_customer["n"]
     enough = per_customer["n"] >= 5
     right = int(((share >= 0.5) & enough).sum())
-    assert tm.q1.evaluate(right).status == "correct"
-    assert tm.q1.evaluate(float(right)).status == "correct"
-    for value, fragment in [
+    fb = q1.evaluate(right)
+    assert fb.status == "correct" and f"{right:,} customers" in fb.message
+    assert q1.evaluate(float(right)).status == "correct"
+    _check(q1, [
         (int((share >= 0.5).sum()), "fewer than 5 purchases"),
         (int(((share > 0.5) & enough).sum()), ">= 0.5"),
         (int(((share >= 0.5) & (per_customer["n"] > 5)).sum()), "exactly 5 purchases"),
@@ -53,15 +62,11 @@ def test_q1_right_and_wrong(per_customer):
         (int((per_customer["disc"] >= 5).sum()), "discounted* purchases"),
         (0, "percentage"),
         (per_customer[(share >= 0.5) & enough], "len(...)"),
-        (per_customer, "not a table"),
+        (per_customer, "single number"),
         (None, "is None"),
         ("9676", "single number"),
         (right + 1, "should be"),
-    ]:
-        fb = tm.q1.evaluate(value)
-        assert fb.status == "incorrect", value
-        assert fragment in fb.message, (fragment, fb.message)
-    assert tm.q1.evaluate(____).status == "not_attempted"
+    ])
 
 
 def test_q2_right_and_wrong(contacts):
@@ -70,9 +75,10 @@ def test_q2_right_and_wrong(contacts):
     ops = titles.isin(["Chief Operating Officer", "VP Operations"])
     opted = contacts["email_opt_in"]
     right = int((ops & opted).sum())
-    assert tm.q2.evaluate(right).status == "correct"
+    fb = q2.evaluate(right)
+    assert fb.status == "correct" and f"{int((ops & ~opted).sum())} more hold the title" in fb.message
     exact = contacts["job_title"].astype(str).isin(["Chief Operating Officer", "VP Operations"])
-    for value, fragment in [
+    _check(q2, [
         (int((exact & opted).sum()), "other spellings"),
         (int(ops.sum()), "did not opt in"),
         (int(((titles == "Chief Operating Officer") & opted).sum()), "only Chief Operating Officers"),
@@ -81,19 +87,15 @@ def test_q2_right_and_wrong(contacts):
         (contacts[ops & opted], "len(...)"),
         (None, "is None"),
         (right + 5, "should be"),
-    ]:
-        fb = tm.q2.evaluate(value)
-        assert fb.status == "incorrect", value
-        assert fragment in fb.message, (fragment, fb.message)
-    assert tm.q2.evaluate(____).status == "not_attempted"
+    ])
 
 
 def test_q3_right_and_wrong():
-    assert tm.q3.evaluate(RIGHT).status == "correct"
+    assert q3.evaluate(RIGHT).status == "correct"
     named = {"a": "Customer recovery", "B": "job title", "C": "Local", "D": "Relationship-based",
              "E": "Price-sensitivity"}
-    assert tm.q3.evaluate(named).status == "correct"
-    for value, fragment in [
+    assert q3.evaluate(named).status == "correct"
+    _check(q3, [
         ({**RIGHT, "A": "price_sensitivity"}, "stopped coming"),
         ({**RIGHT, "D": "loyalty"}, "new customers to be nurtured"),
         ({**RIGHT, "B": "industry"}, "job title, not the industry"),
@@ -105,17 +107,14 @@ def test_q3_right_and_wrong():
         (list(RIGHT.values()), "should be a dict"),
         ("recovery", "should be a dict"),
         (None, "is None"),
-    ]:
-        fb = tm.q3.evaluate(value)
-        assert fb.status == "incorrect", value
-        assert fragment in fb.message, (fragment, fb.message)
-    assert tm.q3.evaluate(____).status == "not_attempted"
+    ])
 
 
 def test_q3_answers_come_from_the_content_file(monkeypatch):
-    """Change the scenarios: the right answer follows the data file (nothing hard-coded)."""
+    """Change the scenarios: the right answer follows the data (nothing hard-coded)."""
     table = pd.DataFrame({"text": ["x"], "answer": ["industry"], "confusable": ["job_title"], "why": ["because"]},
                          index=pd.Index(["A"], name="id"))
-    monkeypatch.setattr(tm, "_scenarios", lambda: table)
-    assert tm.q3.evaluate({"A": "industry"}).status == "correct"
-    assert "because" in tm.q3.evaluate({"A": "job_title"}).message
+    monkeypatch.setattr(ch07, "load_scenarios", lambda: table)
+    fresh = load_workbook("07-types-of-micromarketing")[2]
+    assert fresh.evaluate({"A": "industry"}).status == "correct"
+    assert "because" in fresh.evaluate({"A": "job_title"}).message
