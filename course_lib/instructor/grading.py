@@ -1,37 +1,16 @@
 """Autograde a folder of submitted workbooks into a CSV (for instructors).
 
-Command line::
+``python -m course_lib grade SUBMISSIONS_DIR --out grades.csv [--timeout SECONDS] [--jobs N]``
 
-    python -m course_lib grade SUBMISSIONS_DIR --out grades.csv [--timeout SECONDS] [--jobs N]
-
-``SUBMISSIONS_DIR`` holds the submitted notebooks, either side by side
-(``alice.ipynb``, ``bob.ipynb``) or one folder per student
-(``alice/00-start-here.ipynb``); every ``*.ipynb`` below it is one
-submission. For each submission the grader
-
-1. reads the notebook into memory (the file is never modified);
-2. works out which workbook it is (notebook metadata, then the exercise
-   module it imports, then the file name);
-3. runs it top to bottom in a fresh kernel, in a temporary working folder,
-   with ``MICROMARKETING_PROGRESS`` pointing to a private progress file, and
-   a time limit for the whole notebook; cells that raise do not stop the run;
-4. finally re-checks every exercise on the variables left in the kernel, so
-   a deleted ``q1.check()`` line does not lose (or fake) marks;
-5. reads each exercise's result from the private progress file.
-
-Submissions run in parallel (one worker process per core by default). A
-notebook that cannot be parsed, raises, or times out gets a note; one bad
-submission never stops the others. ``grades.csv`` has one row per
-submission: ``submission``, ``workbook``, ``status`` (ok / error / timeout /
-unparseable / unknown-workbook), one column per exercise
-(``00-start-here:q1`` = correct / incorrect / not_attempted), ``total``
-(number correct), ``max`` and ``note``. It is written atomically.
-
-Examples
---------
->>> from course_lib.instructor.grading import grade_directory  # doctest: +SKIP
->>> grades = grade_directory("submissions/", timeout=60)  # doctest: +SKIP
->>> grades[["submission", "total", "max"]]  # doctest: +SKIP
+Every ``*.ipynb`` below the folder is one submission (side by side or one folder per
+student). Each is read into memory (never modified), identified (metadata, then the
+``load_workbook`` call, then the file name), run top to bottom in a fresh kernel in a
+temporary folder with a private ``MICROMARKETING_PROGRESS`` file and a time limit (errors
+do not stop the run), then every exercise is re-checked on the kernel's variables so a
+deleted ``q1.check()`` neither loses nor fakes marks. Submissions run in parallel; a bad
+one gets a note and never stops the others. ``grades.csv`` (written atomically) has
+``submission``, ``workbook``, ``status`` (one of ``STATUSES``), one column per exercise,
+``total``, ``max`` and ``note``.
 """
 
 from __future__ import annotations
@@ -72,12 +51,8 @@ _IMPORT = re.compile(r"load_workbook\(\s*['\"](\d{2}-[a-z0-9-]+)['\"]")
 def find_submissions(directory: str | os.PathLike[str]) -> list[Path]:
     """Every ``*.ipynb`` below ``directory`` (checkpoints excluded), sorted.
 
-    Examples
-    --------
     >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "b.ipynb").write_text("{}"); (d / "a.ipynb").write_text("{}")
-    2
-    2
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "b.ipynb").write_text("{}"); _ = (d / "a.ipynb").write_text("{}")
     >>> [p.name for p in find_submissions(d)]
     ['a.ipynb', 'b.ipynb']
     """
@@ -99,14 +74,8 @@ def _known(workbook: str) -> bool:
 
 
 def identify_workbook(nb: Mapping[str, Any], filename: str = "") -> str | None:
-    """Which workbook a notebook is, or ``None`` if it cannot be told.
+    """Which workbook a notebook is (metadata, ``load_workbook("NN-stem")`` call, file name), or None.
 
-    Looks at ``metadata.micromarketing.workbook``, then at the exercise
-    module imported in the code (``course_lib.chapters.workbooks.start_here`` ->
-    ``00-start-here``), then at a workbook stem in the file name.
-
-    Examples
-    --------
     >>> identify_workbook({"metadata": {}, "cells": []}, "alice-00-start-here.ipynb")
     '00-start-here'
     """
@@ -114,8 +83,6 @@ def identify_workbook(nb: Mapping[str, Any], filename: str = "") -> str | None:
     candidate = meta.get("workbook") if isinstance(meta, Mapping) else None
     if isinstance(candidate, str) and _WORKBOOK.fullmatch(candidate) and _known(candidate):
         return candidate
-    from course_lib.base import paths
-
     for cell in nb.get("cells") or []:
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
@@ -130,14 +97,10 @@ def identify_workbook(nb: Mapping[str, Any], filename: str = "") -> str | None:
 
 
 def record_final_checks(workbook: str, namespace: Mapping[str, Any]) -> None:
-    """Check every exercise of ``workbook`` on ``namespace`` and save the results.
+    """Check every exercise of ``workbook`` on ``namespace`` (``globals()``) and save the results silently.
 
-    Run by the grader inside the submission's kernel after the last cell,
-    with ``globals()``; a missing variable counts as not attempted. Nothing
-    is displayed.
+    A missing variable counts as not attempted.
 
-    Examples
-    --------
     >>> import os, tempfile
     >>> os.environ["MICROMARKETING_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "p.json")
     >>> record_final_checks("00-start-here", {"best_ad": "local-radius-3km"})
@@ -151,9 +114,8 @@ def record_final_checks(workbook: str, namespace: Mapping[str, Any]) -> None:
         record_result("exercise", ex.key, feedback.status, topic=ex.topic or None, notebook=ex.notebook)
 
 
-def _row(
-    submission: str, workbook: str | None, status: str, note: str, results: dict[str, str], maximum: int | None = None
-) -> dict[str, Any]:
+def _row(submission: str, workbook: str | None, status: str, note: str, results: dict[str, str],
+         maximum: int | None = None) -> dict[str, Any]:
     return {"submission": submission, "workbook": workbook or "", "status": status, "note": note,
             "results": results, "max": len(results) if maximum is None else maximum}
 
@@ -198,32 +160,10 @@ async def _run(client: Any, timeout: float) -> None:
     await asyncio.wait_for(client.async_execute(stderr=subprocess.DEVNULL), timeout=timeout)
 
 
-def grade_submission(
-    path: str | os.PathLike[str],
-    *,
-    name: str | None = None,
-    timeout: float = 120,
-    kernel_name: str = "python3",
-) -> dict[str, Any]:
-    """Execute one submission and return its grading record.
-
-    Parameters
-    ----------
-    path : str or Path
-        The submitted notebook (read only).
-    name : str, optional
-        How the submission is named in the CSV (default: the file name).
-    timeout : float
-        Seconds allowed for the whole notebook.
-    kernel_name : str
-        Jupyter kernel to run it in.
-
-    Returns
-    -------
-    dict
-        ``submission``, ``workbook``, ``status``, ``note`` and ``results``
-        (exercise key -> correct / incorrect / not_attempted). Never raises
-        because of the submission's content.
+def grade_submission(path: str | os.PathLike[str], *, name: str | None = None, timeout: float = 120,
+                     kernel_name: str = "python3") -> dict[str, Any]:
+    """Execute one submission and return its record: ``submission``, ``workbook``, ``status``,
+    ``note`` and ``results`` (exercise key -> status). Never raises because of the content.
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -236,27 +176,16 @@ def grade_submission(
     nb, workbook = prepared
     exercises = workbook_exercises(workbook)
     results = {ex.key: "not_attempted" for ex in exercises}
-    nb.cells.append(
-        nbformat.v4.new_code_cell(
-            "import course_lib.instructor.grading as _mm_grading\n"
-            f"_mm_grading.record_final_checks({workbook!r}, globals())"
-        )
-    )
+    nb.cells.append(nbformat.v4.new_code_cell("import course_lib.instructor.grading as _mm_grading\n"
+                                              f"_mm_grading.record_final_checks({workbook!r}, globals())"))
     status, note = "ok", ""
     with tempfile.TemporaryDirectory(prefix="mm-grade-") as work:
         progress = Path(work) / "progress.json"
         old = os.environ.get(PROGRESS_ENV)
         os.environ[PROGRESS_ENV] = str(progress)
-        client = NotebookClient(
-            nb,
-            timeout=max(1, int(timeout) + 1),
-            kernel_name=kernel_name,
-            allow_errors=True,
-            record_timing=False,
-            store_widget_state=False,
-            shutdown_kernel="immediate",
-            resources={"metadata": {"path": work}},
-        )
+        client = NotebookClient(nb, timeout=max(1, int(timeout) + 1), kernel_name=kernel_name, allow_errors=True,
+                                record_timing=False, store_widget_state=False, shutdown_kernel="immediate",
+                                resources={"metadata": {"path": work}})
         started = time.monotonic()
         try:
             asyncio.run(_run(client, timeout))
@@ -299,35 +228,10 @@ def _worker(path: str, name: str, timeout: float, kernel_name: str) -> dict[str,
     return grade_submission(path, name=name, timeout=timeout, kernel_name=kernel_name)
 
 
-def grade_directory(
-    directory: str | os.PathLike[str],
-    *,
-    timeout: float = 120,
-    jobs: int | None = None,
-    kernel_name: str = "python3",
-) -> pd.DataFrame:
-    """Grade every submission below ``directory`` and return the grades table.
+def grade_directory(directory: str | os.PathLike[str], *, timeout: float = 120, jobs: int | None = None,
+                    kernel_name: str = "python3") -> pd.DataFrame:
+    """Grade every submission below ``directory`` (``jobs`` at a time) and return the grades table.
 
-    Parameters
-    ----------
-    directory : str or Path
-        Folder of submitted notebooks.
-    timeout : float
-        Seconds allowed per notebook (> 0).
-    jobs : int, optional
-        Submissions graded at the same time (default: number of CPU cores).
-    kernel_name : str
-        Jupyter kernel to use.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per submission, sorted by submission: ``submission``,
-        ``workbook``, ``status``, one column per exercise, ``total``, ``max``,
-        ``note``.
-
-    Examples
-    --------
     >>> grade_directory("submissions/", timeout=60, jobs=2)  # doctest: +SKIP
     """
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
@@ -367,13 +271,10 @@ def _table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
                 keys.append(key)
     records = []
     for row in rows:
-        record = {"submission": row["submission"], "workbook": row["workbook"], "status": row["status"]}
-        for key in keys:
-            record[key] = row["results"].get(key, "")
-        record["total"] = sum(v == "correct" for v in row["results"].values())
-        record["max"] = row["max"]
-        record["note"] = row["note"]
-        records.append(record)
+        records.append({"submission": row["submission"], "workbook": row["workbook"], "status": row["status"],
+                        **{key: row["results"].get(key, "") for key in keys},
+                        "total": sum(v == "correct" for v in row["results"].values()), "max": row["max"],
+                        "note": row["note"]})
     columns = ["submission", "workbook", "status", *keys, "total", "max", "note"]
     table = pd.DataFrame(records, columns=columns)
     table["total"] = table["total"].astype("int64")
@@ -384,9 +285,7 @@ def _table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
 def write_grades(grades: pd.DataFrame, out: str | os.PathLike[str]) -> Path:
     """Write the grades table as CSV, atomically; return the path.
 
-    Examples
-    --------
-    >>> import pandas as pd, tempfile, pathlib
+    >>> import tempfile, pathlib
     >>> f = write_grades(pd.DataFrame({"submission": ["a.ipynb"], "total": [2]}),
     ...                  pathlib.Path(tempfile.mkdtemp()) / "grades.csv")
     >>> f.read_text().splitlines()[0]

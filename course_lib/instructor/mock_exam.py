@@ -1,26 +1,14 @@
 """Mock exams: a randomized, topic-balanced paper and its answer key.
 
-``python -m course_lib mock-exam --questions 20 --seed 7 --out DIR`` writes
-four files into ``DIR``::
+``python -m course_lib mock-exam --questions 20 --seed 7 --out DIR`` writes ``FILES``
+(paper and answer key, Markdown and printable self-contained HTML) into ``DIR``. The same
+seed gives the same paper, byte for byte. Questions are drawn from the whole bank without
+repetition, spread over the topics as evenly as the bank allows; ``standalone: false``
+questions (about a notebook's own results) are never drawn.
 
-    paper.md  paper.html  answer-key.md  answer-key.html
-
-The same seed always gives the same paper, byte for byte. Questions are drawn
-from the whole bank (``data/questions``) without repetition and spread over
-the topics as evenly as the bank allows: with 20 questions and 15 topics every
-topic gets one question and five topics, chosen by the seed, get a second.
-Questions marked ``standalone: false`` in the bank (they refer to a
-notebook's own results) are never drawn. The HTML files are self-contained and print cleanly (one question never splits
-across pages), so an instructor can hand them out as they are.
-
-Examples
---------
->>> from course_lib.instructor.mock_exam import build_mock_exam
 >>> exam = build_mock_exam(10, seed=7)
->>> len(exam.questions), len({q.id for q in exam.questions})
-(10, 10)
->>> build_mock_exam(10, seed=7).ids() == exam.ids()
-True
+>>> len(exam.questions), len({q.id for q in exam.questions}), build_mock_exam(10, seed=7).ids() == exam.ids()
+(10, 10, True)
 """
 
 from __future__ import annotations
@@ -66,36 +54,17 @@ class MockExam:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per question: number, id, topic, difficulty, type, notebook."""
-        return pd.DataFrame(
-            {
-                "number": range(1, len(self.questions) + 1),
-                "id": [q.id for q in self.questions],
-                "topic": [q.topic for q in self.questions],
-                "difficulty": [q.difficulty for q in self.questions],
-                "type": [q.type for q in self.questions],
-                "notebook": [q.notebook for q in self.questions],
-            }
-        )
+        qs = self.questions
+        return pd.DataFrame({"number": range(1, len(qs) + 1),
+                             **{f: [getattr(q, f) for q in qs] for f in ("id", "topic", "difficulty", "type", "notebook")}})
 
 
 def allocate_by_topic(n_questions: int, available: dict[str, int], *, seed: int = 0) -> dict[str, int]:
-    """Split ``n_questions`` over topics as evenly as the available counts allow.
+    """Split ``n_questions`` over topics (``{topic: questions available}``) as evenly as possible.
 
-    Every topic gets ``n // topics`` questions; the remainder goes to topics
-    picked by ``seed``. A topic with too few questions gives its shortfall to
-    the others, again evenly. Topics with nothing allocated are left out.
+    Each topic gets ``n // topics``; ``seed`` picks the topics that get the remainder; a topic
+    too small gives its shortfall to the others. Topics allocated nothing are left out.
 
-    Parameters
-    ----------
-    n_questions : int
-        How many questions the paper has (at most the sum of ``available``).
-    available : dict
-        ``{topic: number of questions in the bank}``.
-    seed : int
-        Picks which topics get the extra questions.
-
-    Examples
-    --------
     >>> allocate_by_topic(5, {"a": 9, "b": 1, "c": 9}, seed=0)
     {'a': 2, 'b': 1, 'c': 2}
     """
@@ -125,41 +94,13 @@ def allocate_by_topic(n_questions: int, available: dict[str, int], *, seed: int 
     return {t: c for t, c in counts.items() if c}
 
 
-def build_mock_exam(
-    n_questions: int = 20,
-    *,
-    seed: int = 0,
-    topics: Sequence[str] | None = None,
-    bank: Sequence[Question] | None = None,
-    title: str | None = None,
-) -> MockExam:
-    """Draw a topic-balanced paper of ``n_questions`` distinct questions.
+def build_mock_exam(n_questions: int = 20, *, seed: int = 0, topics: Sequence[str] | None = None,
+                    bank: Sequence[Question] | None = None, title: str | None = None) -> MockExam:
+    """Draw a topic-balanced paper of ``n_questions`` distinct questions (same seed, same paper).
 
-    Parameters
-    ----------
-    n_questions : int, default 20
-        Number of questions on the paper.
-    seed : int, default 0
-        The same seed gives the same paper (questions, order and option order).
-    topics : sequence of str, optional
-        Draw only from these topics (default: every topic in the bank except
-        those in :data:`EXCLUDED_BY_DEFAULT`).
-    bank : sequence of Question, optional
-        The questions to draw from (default: :func:`course_lib.learning.quiz.load_bank`).
-    title : str, optional
-        Heading of the paper.
+    ``topics`` limits the draw (default: every topic but ``EXCLUDED_BY_DEFAULT``); ``bank``
+    replaces the question bank. ``ValueError`` for an unknown topic or too many questions.
 
-    Returns
-    -------
-    MockExam
-
-    Raises
-    ------
-    ValueError
-        Unknown topic, or more questions asked for than the bank holds.
-
-    Examples
-    --------
     >>> exam = build_mock_exam(6, seed=1, topics=["rfm", "metrics"])
     >>> sorted(exam.to_frame()["topic"].value_counts().to_dict().items())
     [('metrics', 3), ('rfm', 3)]
@@ -175,10 +116,8 @@ def build_mock_exam(
             topics = [topics]
         unknown = sorted(set(topics) - set(by_topic))
         if unknown:
-            raise ValueError(
-                f"topics has unknown topic(s) {', '.join(map(repr, unknown))}; "
-                f"the bank's topics are {', '.join(sorted(by_topic))}."
-            )
+            raise ValueError(f"topics has unknown topic(s) {', '.join(map(repr, unknown))}; "
+                             f"the bank's topics are {', '.join(sorted(by_topic))}.")
         by_topic = {t: by_topic[t] for t in topics}
     else:
         by_topic = {t: qs for t, qs in by_topic.items() if t not in EXCLUDED_BY_DEFAULT}
@@ -196,12 +135,8 @@ def build_mock_exam(
 
 
 def _instruction(q: Question) -> str:
-    return {
-        "single": "Choose one answer.",
-        "multiple": "Choose all answers that apply.",
-        "true_false": "True or false?",
-        "numeric": "Write a number" + (f" (in {q.unit})." if q.unit else "."),
-    }[q.type]
+    return {"single": "Choose one answer.", "multiple": "Choose all answers that apply.",
+            "true_false": "True or false?", "numeric": "Write a number" + (f" (in {q.unit})." if q.unit else ".")}[q.type]
 
 
 def _label(label: str) -> str:
@@ -214,13 +149,8 @@ def _option_line(label: str, text: str) -> str:
 
 
 def _header(exam: MockExam, what: str) -> list[str]:
-    return [
-        f"# {exam.title} ({what})",
-        "",
-        f"Paper seed {exam.seed} · {len(exam.questions)} questions · one mark each · "
-        f"topics: {', '.join(sorted({q.topic for q in exam.questions}))}",
-        "",
-    ]
+    return [f"# {exam.title} ({what})", "", f"Paper seed {exam.seed} · {len(exam.questions)} questions · one mark "
+            f"each · topics: {', '.join(sorted({q.topic for q in exam.questions}))}", ""]
 
 
 def paper_markdown(exam: MockExam) -> str:
@@ -253,16 +183,8 @@ def key_markdown(exam: MockExam) -> str:
     lines = _header(exam, "answer key")
     for i, q in enumerate(exam.questions, 1):
         answer, notes = _key_entry(q, exam.seed)
-        lines += [
-            f"## Question {i}",
-            "",
-            f"*{q.topic} · {q.difficulty} · from {q.notebook} · id {q.id}*",
-            "",
-            q.prompt,
-            "",
-            f"**Answer: {answer}**",
-            "",
-        ]
+        lines += [f"## Question {i}", "", f"*{q.topic} · {q.difficulty} · from {q.notebook} · id {q.id}*", "",
+                  q.prompt, "", f"**Answer: {answer}**", ""]
         lines += [f"- {n}" for n in notes]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -295,24 +217,10 @@ def _inline(text: str) -> str:
 
 
 def _page(title: str, meta: str, body: list[str]) -> str:
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            f"<title>{html.escape(title)}</title>",
-            f"<style>{_CSS}</style>",
-            "</head>",
-            "<body>",
-            f"<h1>{html.escape(title)}</h1>",
-            f'<p class="meta">{html.escape(meta)}</p>',
-            *body,
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
+    head = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+            f"<title>{html.escape(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+            f"<h1>{html.escape(title)}</h1>", f'<p class="meta">{html.escape(meta)}</p>']
+    return "\n".join([*head, *body, "</body>", "</html>", ""])
 
 
 def _meta(exam: MockExam) -> str:
@@ -340,25 +248,15 @@ def key_html(exam: MockExam) -> str:
     body: list[str] = []
     for i, q in enumerate(exam.questions, 1):
         answer, notes = _key_entry(q, exam.seed)
-        body += [
-            '<section class="question">',
-            f"<h2>Question {i}</h2>",
-            f'<p class="meta">{html.escape(f"{q.topic} · {q.difficulty} · from {q.notebook} · id {q.id}")}</p>',
-            f"<p>{_inline(q.prompt)}</p>",
-            f'<p class="answer">Answer: {html.escape(answer)}</p>',
-            "<ul>",
-            *[f"<li>{_inline(n)}</li>" for n in notes],
-            "</ul>",
-            "</section>",
-        ]
+        meta = html.escape(f"{q.topic} · {q.difficulty} · from {q.notebook} · id {q.id}")
+        body += ['<section class="question">', f"<h2>Question {i}</h2>", f'<p class="meta">{meta}</p>',
+                 f"<p>{_inline(q.prompt)}</p>", f'<p class="answer">Answer: {html.escape(answer)}</p>', "<ul>",
+                 *[f"<li>{_inline(n)}</li>" for n in notes], "</ul>", "</section>"]
     return _page(f"{exam.title} (answer key)", _meta(exam), body)
 
 
 def write_mock_exam(exam: MockExam, out_dir: str | os.PathLike[str]) -> dict[str, Path]:
-    """Write the paper and the key (Markdown and HTML) into ``out_dir``, atomically.
-
-    Returns ``{file name: path}`` for the four files in :data:`FILES`.
-    """
+    """Write the four files of :data:`FILES` into ``out_dir`` atomically; return ``{name: path}``."""
     if not isinstance(exam, MockExam):
         raise TypeError(f"exam must be a MockExam from build_mock_exam(), got {type(exam).__name__}.")
     if not isinstance(out_dir, (str, os.PathLike)):
@@ -366,17 +264,11 @@ def write_mock_exam(exam: MockExam, out_dir: str | os.PathLike[str]) -> dict[str
     folder = Path(out_dir)
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"out_dir {folder} exists and is not a folder.")
-    texts = {
-        "paper.md": paper_markdown(exam),
-        "paper.html": paper_html(exam),
-        "answer-key.md": key_markdown(exam),
-        "answer-key.html": key_html(exam),
-    }
-    written = {}
+    writers = {"paper.md": paper_markdown, "paper.html": paper_html, "answer-key.md": key_markdown,
+               "answer-key.html": key_html}
     for name in FILES:
-        atomic_write_text(folder / name, texts[name])
-        written[name] = folder / name
-    return written
+        atomic_write_text(folder / name, writers[name](exam))
+    return {name: folder / name for name in FILES}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,25 +1,15 @@
 """Regenerate every generated file in ``data/`` (what ``make data`` runs).
 
-Everything is drawn from fixed seeds and written deterministically (gzip with
-``mtime=0`` and no file name in the header, ``\\n`` line endings, rounded
-floats), so running it twice gives byte-identical files. ``data/MANIFEST.json``
-records each file's SHA-256, size and row count; the loaders in
-:mod:`course_lib.market.datasets` check files against it.
+Fixed seeds and deterministic writing (gzip with ``mtime=0``, ``\\n`` line endings,
+rounded floats) make two runs byte-identical; ``data/MANIFEST.json`` records each file's
+SHA-256, size and row count for :mod:`course_lib.market.datasets`. Hand-written inputs
+(``SOURCE_FILES``) are read, never written; questions and flashcards are left alone.
 
-Hand-written inputs are read, never written: ``data/market/market.yaml``,
-``data/cases/cases.yaml`` and the real CDNOW file ``data/cdnow/CDNOW_master.txt``
-(they are listed in the manifest too). ``data/questions/`` and
-``data/flashcards/`` belong to other tools and are left alone.
-
-Examples
---------
->>> from pathlib import Path
 >>> import tempfile
->>> from course_lib.market.build import generate_all
 >>> with tempfile.TemporaryDirectory() as tmp:
-...     manifest = generate_all(Path(tmp), n_customers=500)
->>> "market/customers.csv.gz" in manifest["files"]
-True
+...     manifest = generate_all(Path(tmp), n_customers=300)
+>>> manifest["files"]["market/customers.csv.gz"]["rows"]
+300
 """
 
 from __future__ import annotations
@@ -74,25 +64,9 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def write_table(df: pd.DataFrame, path: Path) -> bytes:
-    """Write ``df`` as CSV (gzip if the name ends in ``.gz``), deterministically and atomically.
+    """Write ``df`` as CSV (gzip if the name ends in ``.gz``) deterministically and atomically; return the bytes.
 
-    Parameters
-    ----------
-    df : DataFrame
-        The table; datetime columns are written as ``YYYY-MM-DD`` (or with a time when one is present).
-    path : Path
-        Target file; folders are created.
-
-    Returns
-    -------
-    bytes
-        Exactly what was written (for checksums).
-
-    Examples
-    --------
-    >>> import pandas as pd, tempfile
-    >>> from pathlib import Path
-    >>> from course_lib.market.build import write_table
+    >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     a = write_table(pd.DataFrame({"x": [1.5]}), Path(tmp) / "t.csv.gz")
     ...     b = write_table(pd.DataFrame({"x": [1.5]}), Path(tmp) / "t.csv.gz")
@@ -117,24 +91,12 @@ def _campaign_log(market: Market, plans: list[dict[str, Any]], seed: int) -> pd.
     for i, plan in enumerate(plans):
         res = simulate(plan.get("audience") or None, plan["creative"], plan["channel"], float(plan["budget"]),
                        seed=seed + i, market=market)
-        rows.append({
-            "campaign": plan["campaign"],
-            "start_date": plan["start"],
-            "end_date": plan["end"],
-            "segment": plan["segment"],
-            "audience_rule": plan.get("audience") or "",
-            "creative": res.creative,
-            "channel": res.channel,
-            "budget": float(plan["budget"]),
-            "audience_size": res.audience_size,
-            "reachable": res.reachable,
-            "impressions": res.impressions,
-            "reach": res.reach,
-            "clicks": res.clicks,
-            "conversions": res.conversions,
-            "spend": res.spend,
-            "revenue": res.revenue,
-        })
+        row = {"campaign": plan["campaign"], "start_date": plan["start"], "end_date": plan["end"],
+               "segment": plan["segment"], "audience_rule": plan.get("audience") or "", "creative": res.creative,
+               "channel": res.channel, "budget": float(plan["budget"])}
+        row.update({k: getattr(res, k) for k in ("audience_size", "reachable", "impressions", "reach", "clicks",
+                                                 "conversions", "spend", "revenue")})
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -144,45 +106,14 @@ def _count_rows(relpath: str, data: bytes) -> int | None:
     return None
 
 
-def generate_all(
-    out_dir: Path,
-    *,
-    source_dir: Path | None = None,
-    n_customers: int = DEFAULT_N_CUSTOMERS,
-    seed: int = DEFAULT_SEED,
-    city: str = DEFAULT_CITY,
-) -> dict[str, Any]:
+def generate_all(out_dir: Path, *, source_dir: Path | None = None, n_customers: int = DEFAULT_N_CUSTOMERS,
+                 seed: int = DEFAULT_SEED, city: str = DEFAULT_CITY) -> dict[str, Any]:
     """Generate the market, the campaign log and the cases into ``out_dir``, plus ``MANIFEST.json``.
 
-    Parameters
-    ----------
-    out_dir : Path
-        Where to write (``data/`` for the committed files; a temporary folder in tests).
-    source_dir : Path, optional
-        Where the hand-written inputs are read (default ``data/``). When it differs
-        from ``out_dir`` the inputs are copied across, so ``out_dir`` is a complete data folder.
-    n_customers : int, default 50_000
-        Market size (the committed data uses the default).
-    seed : int, default DEFAULT_SEED
-        Master seed of the market and the campaign log (cases have their own seeds in cases.yaml).
-    city : str, default "nagpur"
-        A city defined under ``cities:`` in ``data/market/market.yaml``. The manifest
-        records it when it is not the default.
-
-    Returns
-    -------
-    dict
-        The manifest that was written.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from pathlib import Path
-    >>> from course_lib.market.build import generate_all
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     m = generate_all(Path(tmp), n_customers=300)
-    >>> m["files"]["market/customers.csv.gz"]["rows"]
-    300
+    Hand-written inputs are read from ``source_dir`` (default ``data/``) and copied when it
+    differs from ``out_dir``. ``seed`` seeds the market and campaign log (cases have their own
+    seeds); ``city`` is one under ``cities:`` in market.yaml, recorded when not the default.
+    Returns the manifest written (example in the module docstring).
     """
     from course_lib.market.cases import generate_cases, load_cases_config
 
@@ -237,11 +168,6 @@ def generate_all(
 def load_manifest_settings(data_dir: Path | None = None) -> dict[str, Any]:
     """The ``seed``, ``n_customers`` and ``city`` that ``data/`` was generated with (from its manifest).
 
-    A cohort's data made with ``--seed``/``--customers``/``--city`` records them, so
-    ``--check`` and the tests regenerate that cohort's data, not the default.
-
-    Examples
-    --------
     >>> sorted(load_manifest_settings())
     ['city', 'n_customers', 'seed']
     """
@@ -251,23 +177,7 @@ def load_manifest_settings(data_dir: Path | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    """Command line: ``python -m course_lib data [--out DIR] [--check] [--seed N] [--customers N] [--city NAME]``.
-
-    Parameters
-    ----------
-    argv : list of str
-        Arguments after the command name.
-
-    Returns
-    -------
-    int
-        0 on success; 1 if ``--check`` finds a difference.
-
-    Examples
-    --------
-    >>> from course_lib.market.build import main
-    >>> main(["--help"])  # doctest: +SKIP
-    """
+    """Command line: ``python -m course_lib data [--out DIR] [--check] [--seed N] [--customers N] [--city NAME]``."""
     parser = argparse.ArgumentParser(prog="python -m course_lib data",
                                      description="Regenerate every generated file in data/.")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: the repository's data/)")

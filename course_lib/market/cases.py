@@ -1,17 +1,10 @@
 """Datasets for the seven worked cases, generated from ``data/cases/cases.yaml``.
 
-Each case has its own seed and parameters in the YAML file (not in code) and
-one or more tables. Each table carries a little planted dirt (duplicates,
-typos, missing values) that a data audit should find; ``cases.yaml`` lists it
-under ``data_issues`` and ``data/README.md`` documents it.
-
+Each case has its own seed, parameters and tables; every table carries a little planted
+dirt (duplicates, typos, missing values) listed under ``data_issues`` for a data audit.
 Load the committed tables with :func:`course_lib.market.datasets.load_case`.
 
-Examples
---------
->>> from course_lib.market.cases import generate_cases, load_cases_config
->>> tables = generate_cases(load_cases_config(), names=["grocery"])
->>> sorted(tables["grocery"])
+>>> sorted(generate_cases(load_cases_config(), names=["grocery"])["grocery"])
 ['complexes', 'orders', 'store']
 """
 
@@ -35,21 +28,8 @@ CASE_NAMES: tuple[str, ...] = ("coaching", "grocery", "bank", "clothing", "fitne
 
 
 def load_cases_config(path: Path | str | None = None) -> dict[str, Any]:
-    """Read the case parameters (``data/cases/cases.yaml`` by default).
+    """Read the case parameters: name -> ``{title, story, seed, tables, params, data_issues}``.
 
-    Parameters
-    ----------
-    path : path-like, optional
-        Another ``cases.yaml``.
-
-    Returns
-    -------
-    dict
-        Case name -> ``{"title", "story", "seed", "tables", "params", "data_issues"}``.
-
-    Examples
-    --------
-    >>> from course_lib.market.cases import load_cases_config
     >>> load_cases_config()["grocery"]["params"]["radius_km"]
     3.0
     """
@@ -496,23 +476,8 @@ _GENERATORS: dict[str, Callable[[np.random.Generator, dict[str, Any]], dict[str,
 
 
 def generate_case(name: str, config: Mapping[str, Any] | None = None) -> dict[str, pd.DataFrame]:
-    """Generate the tables of one case from its parameters and seed.
+    """Generate the tables of one case (a name in ``CASE_NAMES``), in the order its ``tables`` lists.
 
-    Parameters
-    ----------
-    name : str
-        One of ``CASE_NAMES``.
-    config : mapping, optional
-        Parsed ``cases.yaml``; default the repository's.
-
-    Returns
-    -------
-    dict of str to DataFrame
-        Table name -> table, in the order listed under ``tables`` in the YAML file.
-
-    Examples
-    --------
-    >>> from course_lib.market.cases import generate_case
     >>> len(generate_case("b2b")["accounts"]) >= 200
     True
     """
@@ -535,9 +500,6 @@ def generate_cases(config: Mapping[str, Any] | None = None,
                    names: Iterable[str] | None = None) -> dict[str, dict[str, pd.DataFrame]]:
     """Generate several cases (all by default).
 
-    Examples
-    --------
-    >>> from course_lib.market.cases import generate_cases
     >>> list(generate_cases(names=["bank"]))
     ['bank']
     """

@@ -1,24 +1,15 @@
 """A synthetic Indian city market simulated from latent customer segments.
 
-Every customer belongs to one hidden (latent) segment. The segment sets the
-odds of their demographics, where they live, their interests, what and how
-often they buy, how price-sensitive they are and how they respond to
-campaigns -- the way marketing-research textbooks simulate segment data. The
-segment label is *not* a column of the student-facing customers table; it is
-kept in ``Market.latent`` (written to ``data/instructor/``) for instructors
-and for :mod:`course_lib.market.simulator`.
+Each customer's hidden segment sets the odds of their demographics, location, interests,
+purchases, price sensitivity and campaign response. The segment is not a column of the
+student-facing customers table; it is kept in ``Market.latent`` (``data/instructor/``)
+for instructors and :mod:`course_lib.market.simulator`. Segments and vocabularies come
+from ``data/market/segments.yaml``; the city, channels, creatives and campaign plans
+from ``data/market/market.yaml``.
 
-The city (neighbourhoods, pin codes, colleges), the channels, the creatives
-and the historical campaign plans are read from ``data/market/market.yaml``.
-
-Examples
---------
->>> from course_lib.market.synthetic import generate_market
 >>> m = generate_market(n_customers=500, seed=1)
->>> m.customers.shape[0]
-500
->>> sorted(m.latent.columns)
-['customer_id', 'latent_segment', 'responsiveness']
+>>> m.customers.shape[0], sorted(m.latent.columns)
+(500, ['customer_id', 'latent_segment', 'responsiveness'])
 """
 
 from __future__ import annotations
@@ -86,25 +77,10 @@ APARTMENT_SUFFIXES: list[str] = _SPEC["apartment_suffixes"]
 
 @dataclass
 class Market:
-    """A generated market: the student-facing tables plus the hidden segments.
+    """A generated market: ``customers`` (no segment column), ``latent`` (``customer_id``,
+    ``latent_segment``, ``responsiveness``: instructors only), ``transactions``, ``events``,
+    ``city`` and ``seed``. Treat it as read-only: the simulator caches arrays derived from it.
 
-    Attributes
-    ----------
-    customers : DataFrame
-        One row per customer (no latent segment column).
-    latent : DataFrame
-        ``customer_id``, ``latent_segment`` (categorical) and ``responsiveness``
-        (individual multiplier on campaign response, mean 1). Instructors only.
-    transactions, events : DataFrame
-        Two years of purchases and the last quarter's web/app clickstream.
-    city, seed : str, int
-        How the market was generated.
-
-    Treat a Market as read-only: the simulator caches arrays derived from it.
-
-    Examples
-    --------
-    >>> from course_lib.market.synthetic import generate_market
     >>> generate_market(300, seed=2).latent["latent_segment"].nunique() > 1
     True
     """
@@ -134,21 +110,8 @@ def _read_config(path: str) -> dict[str, Any]:
 
 
 def load_market_config(path: Path | str | None = None) -> dict[str, Any]:
-    """Read the market inputs (cities, channels, creatives, campaign plans).
+    """Read the market inputs (cities, channels, creatives, campaign plans), a fresh copy each call.
 
-    Parameters
-    ----------
-    path : path-like, optional
-        A ``market.yaml``; defaults to ``data/market/market.yaml`` in the repository.
-
-    Returns
-    -------
-    dict
-        The parsed YAML (a fresh copy each call).
-
-    Examples
-    --------
-    >>> from course_lib.market.synthetic import load_market_config
     >>> "social_ads" in load_market_config()["channels"]
     True
     """
@@ -169,9 +132,14 @@ def load_market_config(path: Path | str | None = None) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------
 # sampling helpers
 # ----------------------------------------------------------------------------------------------
+def _matrix_raw(key: str) -> np.ndarray:
+    """One value (or vector) per segment, as floats, in the order of SEGMENT_NAMES."""
+    return np.array([SEGMENTS[s][key] for s in SEGMENT_NAMES], dtype=float)
+
+
 def _matrix(key: str) -> np.ndarray:
     """Stack one probability vector per segment into a row-normalised matrix."""
-    m = np.array([SEGMENTS[s][key] for s in SEGMENT_NAMES], dtype=float)
+    m = _matrix_raw(key)
     return m / m.sum(axis=1, keepdims=True)
 
 
@@ -229,16 +197,14 @@ def _day_weights(category: str, days: pd.DatetimeIndex) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------
 # generation
 # ----------------------------------------------------------------------------------------------
-def _generate_customers(
-    rng: np.random.Generator, n: int, city_cfg: dict[str, Any]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    seg = rng.choice(len(SEGMENT_NAMES), size=n, p=np.array([SEGMENTS[s]["share"] for s in SEGMENT_NAMES]))
+def _generate_customers(rng: np.random.Generator, n: int, city_cfg: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    seg = rng.choice(len(SEGMENT_NAMES), size=n, p=_matrix_raw("share"))
     width = max(5, len(str(n)))
     ids = np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), width))
 
-    age_p = np.array([SEGMENTS[s]["age"] for s in SEGMENT_NAMES], dtype=float)
+    age_p = _matrix_raw("age")
     age = np.clip(np.rint(rng.normal(age_p[seg, 0], age_p[seg, 1])), age_p[seg, 2], age_p[seg, 3]).astype(int)
-    female = np.array([SEGMENTS[s]["female"] for s in SEGMENT_NAMES])[seg]
+    female = _matrix_raw("female")[seg]
     u = rng.random(n)
     gender = np.where(u < 0.005, 2, np.where(u < 0.005 + female * 0.995, 0, 1))
     income = _draw(rng, _matrix("income"), seg)
@@ -312,7 +278,7 @@ def _generate_customers(
     pref = _draw(rng, _matrix("pref_channel"), seg)
     consent = _matrix_raw("consent")[seg]
     c_rand = rng.random((n, 3)) < consent
-    app_user = rng.random(n) < np.array([SEGMENTS[s]["app_user"] for s in SEGMENT_NAMES])[seg]
+    app_user = rng.random(n) < _matrix_raw("app_user")[seg]
 
     # acquisition: more recent customers more common; never after the snapshot
     span = (SNAPSHOT_DATE - pd.Timestamp("2018-01-01")).days
@@ -320,31 +286,21 @@ def _generate_customers(
     acquired = pd.Timestamp("2018-01-01") + pd.to_timedelta(acq_days, unit="D")
 
     customers = pd.DataFrame({
-        "customer_id": ids,
-        "age": age,
-        "gender": np.array(GENDERS)[gender],
-        "income_band": np.array(INCOME_BANDS)[income],
-        "education": np.array(EDUCATION_LEVELS)[education],
-        "occupation": occ_names,
-        "job_title": job_title,
-        "is_student": is_student,
-        "college": college,
-        "stream": stream,
-        "family_status": np.array(FAMILY_STATUSES)[family],
+        "customer_id": ids, "age": age, "gender": np.array(GENDERS)[gender],
+        "income_band": np.array(INCOME_BANDS)[income], "education": np.array(EDUCATION_LEVELS)[education],
+        "occupation": occ_names, "job_title": job_title, "is_student": is_student, "college": college,
+        "stream": stream, "family_status": np.array(FAMILY_STATUSES)[family],
         "neighbourhood": np.array([h["name"] for h in hoods])[hood],
         "pin_code": np.array([h["pin_code"] for h in hoods])[hood],
-        "lat": np.round(lat, 5),
-        "lon": np.round(lon, 5),
-        "apartment_complex": apartment,
+        "lat": np.round(lat, 5), "lon": np.round(lon, 5), "apartment_complex": apartment,
     })
     for j, name in enumerate(INTERESTS):
         customers[f"interest_{name}"] = interest[:, j]
     customers["life_event"] = np.array(LIFE_EVENTS)[life]
     customers["preferred_channel"] = np.array(PREFERRED_CHANNELS)[pref]
     customers["app_user"] = app_user
-    customers["consent_email"] = c_rand[:, 0]
-    customers["consent_sms"] = c_rand[:, 1]
-    customers["consent_ads"] = c_rand[:, 2]
+    for j, name in enumerate(("consent_email", "consent_sms", "consent_ads")):
+        customers[name] = c_rand[:, j]
     customers["acquired_on"] = acquired
     latent = pd.DataFrame({
         "customer_id": ids,
@@ -354,25 +310,18 @@ def _generate_customers(
     return customers, latent
 
 
-def _matrix_raw(key: str) -> np.ndarray:
-    """Per-segment vectors that are independent probabilities (not normalised)."""
-    return np.array([SEGMENTS[s][key] for s in SEGMENT_NAMES], dtype=float)
-
-
-def _generate_transactions(
-    rng: np.random.Generator, customers: pd.DataFrame, seg: np.ndarray
-) -> pd.DataFrame:
+def _generate_transactions(rng: np.random.Generator, customers: pd.DataFrame, seg: np.ndarray) -> pd.DataFrame:
     n = len(customers)
     days = pd.date_range(TX_START, TX_END, freq="D")
     n_days = len(days)
     acq = ((customers["acquired_on"] - TX_START).dt.days.to_numpy()).clip(0, n_days - 1)
     start = acq
-    churn_p = np.array([SEGMENTS[s]["churn"] for s in SEGMENT_NAMES])[seg]
+    churn_p = _matrix_raw("churn")[seg]
     churned = rng.random(n) < churn_p
     end = np.where(churned, start + rng.random(n) * (n_days - start), n_days).astype(int)
     end = np.maximum(end, start + 1)
     years = (end - start) / 365.25
-    rate = np.array([SEGMENTS[s]["tx_rate"] for s in SEGMENT_NAMES])[seg] * rng.gamma(2.0, 0.5, n)
+    rate = _matrix_raw("tx_rate")[seg] * rng.gamma(2.0, 0.5, n)
     count = rng.poisson(rate * years)
     owner = np.repeat(np.arange(n), count)
     t = len(owner)
@@ -389,24 +338,20 @@ def _generate_transactions(
     income = pd.Categorical(customers["income_band"], categories=INCOME_BANDS).codes
     median = np.array([CATEGORY_MEDIAN_AMOUNT[c] for c in CATEGORIES])[cat]
     sigma = np.array([CATEGORY_SIGMA[c] for c in CATEGORIES])[cat]
-    spend = np.array([SEGMENTS[s]["spend"] for s in SEGMENT_NAMES])[oseg]
+    spend = _matrix_raw("spend")[oseg]
     amount = median * INCOME_MULTIPLIER[income[owner]] * spend * np.exp(rng.normal(0, sigma, t))
-    disc_p = np.array([SEGMENTS[s]["discount"] for s in SEGMENT_NAMES])[oseg]
+    disc_p = _matrix_raw("discount")[oseg]
     discount = rng.random(t) < disc_p
     amount = np.where(discount, amount * rng.uniform(0.6, 0.9, t), amount)
     amount = np.round(np.maximum(amount, 49.0), 2)
     channel = _draw(rng, _matrix("tx_channel"), oseg)
 
     order = np.lexsort((owner, day))
-    tx = pd.DataFrame({
-        "customer_id": customers["customer_id"].to_numpy()[owner[order]],
-        "date": days[day[order]],
-        "category": np.array(CATEGORIES)[cat[order]],
-        "amount": amount[order],
-        "discount_used": discount[order],
+    return pd.DataFrame({
+        "customer_id": customers["customer_id"].to_numpy()[owner[order]], "date": days[day[order]],
+        "category": np.array(CATEGORIES)[cat[order]], "amount": amount[order], "discount_used": discount[order],
         "channel": np.array(TRANSACTION_CHANNELS)[channel[order]],
     })
-    return tx
 
 
 def _generate_events(rng: np.random.Generator, customers: pd.DataFrame, seg: np.ndarray) -> pd.DataFrame:
@@ -415,21 +360,18 @@ def _generate_events(rng: np.random.Generator, customers: pd.DataFrame, seg: np.
     app_user = customers["app_user"].to_numpy()
     ids = customers["customer_id"].to_numpy()
 
-    def seg_vec(key: str) -> np.ndarray:
-        return np.array([SEGMENTS[s][key] for s in SEGMENT_NAMES], dtype=float)
-
     # browsing sessions
-    n_sess = rng.poisson(seg_vec("sessions")[seg] * rng.gamma(1.5, 1 / 1.5, n))
+    n_sess = rng.poisson(_matrix_raw("sessions")[seg] * rng.gamma(1.5, 1 / 1.5, n))
     owner = np.repeat(np.arange(n), n_sess)
     s = len(owner)
     sseg = seg[owner]
     on_app = app_user[owner] & (rng.random(s) < 0.75)
-    n_views = 1 + rng.poisson(seg_vec("views")[sseg] - 1 + 0.0, s)
-    cart = rng.random(s) < seg_vec("cart")[sseg]
-    buy = cart & (rng.random(s) < seg_vec("buy")[sseg])
+    n_views = 1 + rng.poisson(_matrix_raw("views")[sseg] - 1 + 0.0, s)
+    cart = rng.random(s) < _matrix_raw("cart")[sseg]
+    buy = cart & (rng.random(s) < _matrix_raw("buy")[sseg])
     length = 1 + n_views + 2 * cart
     # sign-up attempts by people without an app account (opened the app, maybe never finished)
-    tries = (~app_user) & (rng.random(n) < seg_vec("install")[seg])
+    tries = (~app_user) & (rng.random(n) < _matrix_raw("install")[seg])
     t_owner = np.flatnonzero(tries)
     started = rng.random(len(t_owner)) < 0.8
     completed = started & (rng.random(len(t_owner)) < 0.35)
@@ -501,37 +443,14 @@ def _generate_events(rng: np.random.Generator, customers: pd.DataFrame, seg: np.
     return events
 
 
-def generate_market(
-    n_customers: int = DEFAULT_N_CUSTOMERS,
-    seed: int = DEFAULT_SEED,
-    city: str = "nagpur",
-    *,
-    config: Mapping[str, Any] | None = None,
-    behaviour: bool = True,
-) -> Market:
+def generate_market(n_customers: int = DEFAULT_N_CUSTOMERS, seed: int = DEFAULT_SEED, city: str = "nagpur", *,
+                    config: Mapping[str, Any] | None = None, behaviour: bool = True) -> Market:
     """Simulate a city's customers, two years of purchases and a quarter of clickstream.
 
-    Parameters
-    ----------
-    n_customers : int, default 50_000
-        Number of customers (at least 100).
-    seed : int, default DEFAULT_SEED
-        Seed of the single random generator; the same arguments give the same market.
-    city : str, default "nagpur"
-        A city defined in ``data/market/market.yaml`` (``cities:``).
-    config : mapping, optional
-        A parsed ``market.yaml`` to use instead of the repository's.
-    behaviour : bool, default True
-        Also simulate transactions and events (False: customers and latent only, faster).
+    ``seed`` seeds the single random generator (same arguments, same market); ``city`` is one
+    under ``cities:`` in market.yaml; ``config`` replaces the repository's parsed market.yaml;
+    ``behaviour=False`` skips transactions and events (faster).
 
-    Returns
-    -------
-    Market
-        ``customers``, ``latent``, ``transactions``, ``events``.
-
-    Examples
-    --------
-    >>> from course_lib.market.synthetic import generate_market
     >>> m = generate_market(1_000, seed=7)
     >>> set(m.transactions.columns) >= {"customer_id", "date", "category", "amount"}
     True
