@@ -297,5 +297,3 @@ def compare_audiences(customers: pd.DataFrame, audiences: Mapping[str, Any], cre
     out.index.name = "audience"
     return out
 
-
-_market_mask = market_mask  # TRANSITIONAL: chapters/personalisation.py still imports the old name
