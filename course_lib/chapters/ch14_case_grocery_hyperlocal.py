@@ -176,6 +176,9 @@ def radius_explorer(store: pd.DataFrame, complexes: pd.DataFrame, orders: pd.Dat
     """A slider for the delivery radius (``radii`` = min, max, step in km) that redraws the map and the reach.
 
     Returns an ``ipywidgets.VBox``; a cell showing it needs the ``nbval-ignore-output`` tag.
+
+    >>> case = load_case("grocery")
+    >>> radius_explorer(case.store, case.complexes, case.orders)  # doctest: +SKIP
     """
     import ipywidgets as widgets  # noqa: PLC0415
     import matplotlib.pyplot as plt  # noqa: PLC0415
@@ -256,7 +259,11 @@ def answers() -> dict[str, Any]:
 
 
 def wrong_answers() -> dict[str, Any]:
-    """What the typical mistakes give (computed only when an answer is wrong)."""
+    """What the typical mistakes give (computed only when an answer is wrong).
+
+    >>> wrong_answers()["n_raw"]
+    13189
+    """
     case, clean, response, groups = _facts()
     raw, cx, start = case.orders, case.complexes, case.params["campaign_start"]
     dup, zero, missing = raw.duplicated(), raw["amount"] == 0, raw["complex_id"].isna()
@@ -277,7 +284,12 @@ def wrong_answers() -> dict[str, Any]:
 
 
 def check_top3(value: Any, right: dict[str, Any]) -> None:
-    """q3: three building names (or complex ids) in any order, as a list, tuple, set, Index or Series."""
+    """q3: three building names (or complex ids) in any order, as a list, tuple, set, Index or Series.
+
+    Raises :class:`Mismatch` with the feedback when the answer is wrong.
+
+    >>> check_top3(["b", "A", "c"], {"names": {}, "top3": ["A", "B", "C"]})
+    """
     if value is None:
         raise Mismatch("`top3` is None. Did you forget to assign the result?")
     if isinstance(value, pd.Series):

@@ -178,7 +178,10 @@ def _rate_columns(comparison: pd.DataFrame) -> list[str]:
 
 def plot_tailored_vs_generic(comparison: pd.DataFrame, *, title: str = "Tailored vs generic",
                              unit: str = "response rate", ax: Any = None) -> Any:
-    """Bars of the two rates per segment (from ``compare_creatives``), the relative lift written on top."""
+    """Bars of the two rates per segment (from ``compare_creatives``), the relative lift written on top.
+
+    >>> plot_tailored_vs_generic(comparison, unit="orders per email sent")  # doctest: +SKIP
+    """
     import matplotlib.pyplot as plt  # noqa: PLC0415
     from matplotlib.ticker import PercentFormatter  # noqa: PLC0415
 
@@ -205,6 +208,8 @@ def short_case_explorer(comparisons: Mapping[str, tuple[pd.DataFrame, str]]) -> 
     """A case picker: case label -> (comparison, unit); shows a one-line summary and the chart.
 
     Returns an ``ipywidgets.VBox``; a cell showing it needs the ``nbval-ignore-output`` tag.
+
+    >>> short_case_explorer({"A. clothing": (comparison, "orders per email sent")})  # doctest: +SKIP
     """
     import ipywidgets as widgets  # noqa: PLC0415
     import matplotlib.pyplot as plt  # noqa: PLC0415
@@ -285,7 +290,11 @@ def answers() -> dict[str, Any]:
 
 
 def wrong_answers() -> dict[str, Any]:
-    """What the typical mistakes give (computed only when an answer is wrong)."""
+    """What the typical mistakes give (computed only when an answer is wrong).
+
+    >>> wrong_answers()["gain_deals"]
+    16.0
+    """
     case, plan, clean, features = _clothing()
     rules, share = plan["rules"], plan["rules"]["category_share"]
     raw = case.orders.drop_duplicates()
