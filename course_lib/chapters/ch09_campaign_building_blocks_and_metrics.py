@@ -1,18 +1,10 @@
 """Chapter 09 (campaign building blocks and metrics): audience uploads, UTM links and the dashboard widget.
 
-What the notebook and its workbook share: fictional contact e-mails and a
-simulated ad platform (:func:`demo_contacts`, :func:`simulated_platform`), the
-consented, hashed upload of a segment (:func:`export_audience`) and its
-:func:`match_rate`, tagged links (:func:`utm_link` with the course convention
-of :func:`utm_channels`), one dashboard panel (:func:`plot_panel`) and the
-dashboard widget. Course content (building blocks, UTM convention, pixel
-events, the simulation's assumptions, the dashboard's metrics) is in
-``data/content/campaign.yaml``. The workbook's answers are at the end.
+Shared by the notebook and its workbook: fictional contact e-mails and a
+simulated ad platform, the consented, hashed upload of a segment and its match
+rate, tagged links in the course convention, one dashboard panel and the
+dashboard widget. Content: ``data/content/campaign.yaml``.
 
-Examples
---------
->>> hash_identifiers([" Asha@Example.com "]).iloc[0] == hash_identifiers(["asha@example.com"]).iloc[0]
-True
 >>> utm_link("https://shop.example.com/offers", source="newsletter", medium="email", campaign="Diwali 2025")
 'https://shop.example.com/offers?utm_source=newsletter&utm_medium=email&utm_campaign=diwali_2025'
 """
@@ -37,7 +29,7 @@ from course_lib.learning.exercises import Mismatch
 
 __all__ = ["content", "landing_page", "utm_channels", "normalise_email", "hash_identifiers", "demo_contacts",
            "AudienceExport", "export_audience", "simulated_platform", "match_rate", "slug", "utm_link",
-           "format_metric", "plot_panel", "reading", "dashboard_explorer", "check_link", "answers", "wrong_answers"]
+           "format_metric", "plot_panel", "reading", "dashboard_explorer", "check_link", "answers"]
 
 UTM_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
@@ -160,13 +152,9 @@ class AudienceExport:
         return len(self.hashes)
 
     def summary(self) -> pd.Series:
-        """The counts as a Series: selected, not consented, invalid, duplicates, uploaded."""
-        return pd.Series({"selected": self.selected, "not_consented": self.not_consented, "invalid": self.invalid,
-                          "duplicates": self.duplicates, "uploaded": self.uploaded}, name=self.segment)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The file to upload: one column ``hashed_email``."""
-        return pd.DataFrame({"hashed_email": self.hashes.to_numpy()})
+        """The counts: selected, not consented, invalid, duplicates, uploaded."""
+        names = ["selected", "not_consented", "invalid", "duplicates", "uploaded"]
+        return pd.Series({name: getattr(self, name) for name in names}, name=self.segment)
 
 
 def export_audience(customers: pd.DataFrame, contacts: pd.DataFrame, rule: Any, channel: str = "social_ads", *,
@@ -451,34 +439,23 @@ def _facts(campaigns: str, campaign: str, segment: str, creative: str, channel: 
 
 def answers(campaigns: str, campaign: str, segment: str, creative: str, channel: str, rule: str,
             seed: int) -> dict[str, Any]:
-    """q1 ``students_link``, q2 ``segment_cpa``, q3 ``students_match_rate`` and the facts the messages quote."""
+    """q1 ``students_link``, q2 ``segment_cpa``, q3 ``students_match_rate``, typical mistakes, facts quoted."""
     f = _facts(campaigns, campaign, segment, creative, channel, rule, seed)
+    sums, lines, up, platform = f["sums"], f["lines"], f["up"], f["platform"]
     conv = utm_channels().loc[channel]
-    cpa = f["sums"]["spend"] / f["sums"]["conversions"]
-    matched = int(f["up"].hashes.isin(f["platform"]).sum())
+    cpa = sums["spend"] / sums["conversions"]
+    rate, matched = match_rate(up, platform), int(up.hashes.isin(platform).sum())
+    micro = lines.loc[lines["campaign"] == campaign, "segment"].astype(str)
     return {
         "landing_page": landing_page(),
         "students_link": utm_link(landing_page(), source=conv["utm_source"], medium=conv["utm_medium"],
                                   campaign=campaign, content=creative, term=segment),
         "segment_cpa": cpa, "cheap": cpa.idxmin(), "cheap_cpa": cpa.min(), "dear": cpa.idxmax(), "dear_cpa": cpa.max(),
-        "students_match_rate": match_rate(f["up"], f["platform"]), "raw_rate": match_rate(f["raw"], f["platform"]),
-        "matched": matched, "uploaded": f["up"].uploaded,
-    }
-
-
-def wrong_answers(campaigns: str, campaign: str, segment: str, creative: str, channel: str, rule: str,
-                  seed: int) -> dict[str, Any]:
-    """What the typical mistakes give (computed only when an answer is wrong)."""
-    f = _facts(campaigns, campaign, segment, creative, channel, rule, seed)
-    sums, lines, right = f["sums"], f["lines"], answers(campaigns, campaign, segment, creative, channel, rule, seed)
-    per_line = (lines["spend"] / lines["conversions"]).groupby(lines["segment"].astype(str)).mean()
-    micro = set(lines.loc[lines["campaign"] == campaign, "segment"].astype(str))
-    return {
-        "cpa_mean_of_lines": per_line, "cpa_budget": sums["budget"] / sums["conversions"],
-        "cpa_inverted": sums["conversions"] / sums["spend"], "cpc": sums["spend"] / sums["clicks"],
-        "cpa_micro_only": right["segment_cpa"][right["segment_cpa"].index.isin(micro)],
+        "cpa_mean_of_lines": (lines["spend"] / lines["conversions"]).groupby(lines["segment"].astype(str)).mean(),
+        "cpa_budget": sums["budget"] / sums["conversions"], "cpa_inverted": sums["conversions"] / sums["spend"],
+        "cpc": sums["spend"] / sums["clicks"], "cpa_micro_only": cpa[cpa.index.isin(micro)],
         "cpa_total": lines["spend"].sum() / lines["conversions"].sum(),
-        "rate_percent": 100 * right["students_match_rate"], "rate_per_selected": right["matched"] / f["up"].selected,
-        "rate_no_consent_filter": float(f["every"].isin(f["platform"]).mean()),
-        "rate_per_platform": right["matched"] / len(f["platform"]),
+        "students_match_rate": rate, "raw_rate": match_rate(f["raw"], platform), "matched": matched,
+        "uploaded": up.uploaded, "rate_percent": 100 * rate, "rate_per_selected": matched / up.selected,
+        "rate_no_consent_filter": float(f["every"].isin(platform).mean()), "rate_per_platform": matched / len(platform),
     }
