@@ -1,7 +1,8 @@
-"""The 06-kmeans-personas checks, with right answers, typical wrong answers, the placeholder and None.
+"""The 06-kmeans-personas checks (data/exercises/06-kmeans-personas.yaml): right answers, typical wrong
+answers, the placeholder and None.
 
 The right answers are computed here the way a student would (pandas, or the
-course_lib calls the workbook shows), not by calling the checks' own helpers.
+course_lib calls the workbook shows), never with the chapter module's answers().
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 from course_lib.analysis.clustering import choose_k, fit_kmeans
-from course_lib.market.datasets import load_transactions
-from course_lib.learning.exercises import ____, workbook_exercises
-from course_lib.chapters.workbooks import kmeans_personas as kp
-from course_lib.chapters.workbooks.kmeans_personas import q1, q2, q3
-from course_lib.learning.progress import PROGRESS_ENV
 from course_lib.analysis.segmentation import size_guard
+from course_lib.chapters import ch06_kmeans_personas as kp
+from course_lib.learning.exercises import ____, load_workbook, workbook_exercises
+from course_lib.learning.progress import PROGRESS_ENV
+from course_lib.market.datasets import load_transactions
+
+q1, q2, q3 = load_workbook("06-kmeans-personas")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,8 +56,8 @@ def guard(sample) -> pd.DataFrame:
 
 
 def test_the_workbook_lists_its_exercises():
-    assert workbook_exercises("06-kmeans-personas") == [q1, q2, q3]
-    assert all(len(ex.hints) == 2 for ex in (q1, q2, q3))
+    assert [ex.key for ex in workbook_exercises("06-kmeans-personas")] == [ex.key for ex in (q1, q2, q3)]
+    assert all(len(ex.hints) == 2 and ex.topic == "clustering" for ex in (q1, q2, q3))
 
 
 def test_the_sample_is_seeded_and_active(sample):
@@ -178,7 +180,8 @@ def test_q3_right_answer(guard):
         (lambda g: g.loc[g["too_small"], "size"].sum(), "number of *customers*"),
         (lambda g: g["too_small"].mean(), "*share*"),
         (lambda g: g["too_small"], "whole column"),
-        (lambda g: g["too_small"].any(), "True/False"),
+        (lambda g: g["too_small"].any(), "single number"),
+        (lambda g: g.loc[g["too_small"], "size"], "Count the True values"),
         (lambda g: 19, "should be"),
     ],
 )
@@ -223,25 +226,29 @@ def _small_market(seed: int) -> pd.DataFrame:
 def test_checks_compute_expected_values_from_the_data(monkeypatch, tx):
     """Swap in other data: the right answers change with it (nothing hard-coded)."""
     small = _small_market(1)
-    monkeypatch.setattr(kp, "_transactions", lambda: small)
-    kp._clear_caches()
+    caches = (kp._features, kp._sample, kp._k_table_and_guard)
+    monkeypatch.setattr(kp, "load_transactions", lambda: small)
+    for cached in caches:
+        cached.cache_clear()
     try:
+        s1, s2, s3 = load_workbook("06-kmeans-personas")  # a new load computes its answers afresh
         sample = kp.load_sample()
         assert len(sample) < 5000 and sample.index.str.startswith("X").all()
-        assert q1.evaluate(_share(small)).status == "correct"
-        assert q1.evaluate(_share(tx)).status == "incorrect"
+        assert s1.evaluate(_share(small)).status == "correct"
+        assert s1.evaluate(_share(tx)).status == "incorrect"
 
         table = choose_k(sample, kp.clustering_features(sample), k_values=range(2, 11), seed=0,
                          silhouette_sample=2000)
         best = table.loc[table["silhouette"].idxmax(), "k"]
-        assert q2.evaluate(best).status == "correct"
+        assert s2.evaluate(best).status == "correct"
         other = next(k for k in table["k"] if k != best)
-        assert q2.evaluate(other).status == "incorrect"
+        assert s2.evaluate(other).status == "incorrect"
 
         k20 = fit_kmeans(sample, kp.clustering_features(sample), k=20, seed=0)
         guard = size_guard(sample.assign(segment=k20.labels), min_size=kp.min_size(sample))
         expected = int(guard["too_small"].sum())
-        assert q3.evaluate(expected).status == "correct"
-        assert q3.evaluate(expected + 1).status == "incorrect"
+        assert s3.evaluate(expected).status == "correct"
+        assert s3.evaluate(expected + 1).status == "incorrect"
     finally:
-        kp._clear_caches()
+        for cached in caches:
+            cached.cache_clear()

@@ -3,7 +3,9 @@
 * the ``lifetimes`` convention against fixtures produced by the real
   lifetimes 0.11.3 on the real CDNOW data (tools/make_lifetimes_reference.py);
 * the standard convention against a pure-Python (dict and loop, Decimal
-  money) implementation that reads the raw CDNOW text itself.
+  money) implementation that reads the raw CDNOW text itself;
+* chapter 05's plain pandas groupby (the cell tagged open-the-box) on CDNOW
+  and on the synthetic retailer's transactions.
 """
 
 from __future__ import annotations
@@ -20,16 +22,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.base.paths import DATA_DIR
 from course_lib.analysis.rfm import (
     SEGMENT_RULES,
     SegmentRule,
     lapsed_customers,
     loyal_customers,
+    relationship_customers,
     rfm_scores,
     rfm_segments,
     rfm_table,
 )
+from course_lib.base.paths import DATA_DIR
+from tests.notebook_code import ROOT, notebook_namespace
 
 REFERENCE = Path(__file__).parent / "reference"
 CDNOW_FILE = DATA_DIR / "cdnow" / "CDNOW_master.txt"
@@ -118,6 +122,25 @@ def test_standard_convention_matches_pure_python_reference_on_cdnow(cdnow: pd.Da
         assert row["recency"] == (as_of - last[cust]).days, cust
         assert row["frequency"] == count[cust], cust
         assert abs(row["monetary"] - float(total[cust])) < 1e-6, cust
+
+
+# --------------------------------------------------------------------------- chapter 05's visible code
+
+
+def test_the_chapter_groupby_equals_rfm_table_on_cdnow() -> None:
+    ns = notebook_namespace("05-rfm-micro-segments", "open-the-box")
+    pd.testing.assert_frame_equal(ns["rfm"], rfm_table(ns["cdnow"]))
+
+
+def test_the_chapter_groupby_equals_rfm_table_on_the_synthetic_transactions() -> None:
+    from course_lib.market.datasets import load_transactions  # noqa: PLC0415
+
+    cells = json.loads((ROOT / "notebooks" / "05-rfm-micro-segments.ipynb").read_text(encoding="utf-8"))["cells"]
+    source = next("".join(c["source"]) for c in cells if "open-the-box" in c["metadata"].get("tags", []))
+    tx = load_transactions()
+    namespace = {"pd": pd, "cdnow": tx}  # the same cell, run on the synthetic retailer's purchases
+    exec(compile(source, "open-the-box cell", "exec"), namespace)  # noqa: S102 - the course's own notebook
+    pd.testing.assert_frame_equal(namespace["rfm"], rfm_table(tx))
 
 
 # --------------------------------------------------------------------------- small exact cases
@@ -316,6 +339,20 @@ def test_loyal_and_lapsed_selections() -> None:
         loyal_customers(rfm.drop(columns="monetary"))
     with pytest.raises(ValueError, match="negative"):
         loyal_customers(rfm.assign(recency=-1))
+
+
+def test_relationship_selection_matches_a_plain_mask() -> None:
+    rng = np.random.default_rng(5)
+    rfm = pd.DataFrame({"recency": rng.integers(0, 300, 200), "frequency": rng.integers(1, 6, 200),
+                        "monetary": rng.gamma(2.0, 50.0, 200)})
+    before = rfm.copy()
+    got = relationship_customers(rfm, max_frequency=2, max_recency=60)
+    expected = [i for i, row in rfm.iterrows() if row["frequency"] <= 2 and row["recency"] <= 60]
+    assert sorted(got.index) == sorted(expected)
+    assert got["recency"].is_monotonic_increasing  # most recent first
+    pd.testing.assert_frame_equal(rfm, before)
+    with pytest.raises(ValueError, match="max_frequency"):
+        relationship_customers(rfm, max_frequency=0)
 
 
 # --------------------------------------------------------------------------- properties
