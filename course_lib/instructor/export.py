@@ -1,26 +1,15 @@
 """Static exports of the course: a browsable HTML site and reveal.js slide decks.
 
-``make html`` (``python -m course_lib html --out site``) turns every chapter in
-``notebooks/`` and every student workbook in ``exercises/`` into a static page
-with its committed outputs, adds an index page and previous / next / workbook
-links on every page, and leaves out anything that needs the network or a
-kernel: interactive widgets become a short note (their static default view is
-already in the notebook), quizzes keep their text version, and remote scripts
-are dropped. The site reads in any browser, offline, without Python.
+``make html`` (``python -m course_lib html --out site``) turns every chapter and student
+workbook into a static page with its committed outputs, an index and previous / next /
+workbook links; widgets become a short note (or their text form), remote scripts are
+dropped, so the site reads offline without Python. ``make slides`` builds one reveal.js
+deck per chapter from the cells tagged ``slides``: a tagged Markdown cell starting with a
+heading opens a slide, a tagged code cell shows its output only. reveal.js is vendored in
+``tools/vendor/reveal.js`` and copied next to the decks.
 
-``make slides`` (``python -m course_lib slides --out site/slides``) builds one
-reveal.js deck per chapter from the cells tagged ``slides`` (cell tags, set in
-JupyterLab's property inspector). A tagged Markdown cell that starts with a
-heading opens a new slide; other tagged cells join the current slide; a tagged
-code cell shows its output only. reveal.js itself is vendored in
-``tools/vendor/reveal.js`` and copied next to the decks, so they work offline.
-
-Examples
---------
->>> from course_lib.instructor.export import notebook_title
 >>> import nbformat
->>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# RFM\\n\\ntext")])
->>> notebook_title(nb)
+>>> notebook_title(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# RFM\\n\\ntext")]))
 'RFM'
 """
 
@@ -51,10 +40,8 @@ SLIDE_TAG: str = "slides"
 #: Where the vendored reveal.js lives.
 REVEAL_DIR: Path = paths.REPO_ROOT / "tools" / "vendor" / "reveal.js"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_NOTE = (
-    "*Interactive widget: open this notebook in JupyterLab (`make lab`) to use it. "
-    "The cells around it show its default view.*"
-)
+WIDGET_NOTE = ("*Interactive widget: open this notebook in JupyterLab (`make lab`) to use it. "
+               "The cells around it show its default view.*")
 _WIDGET_REPR = re.compile(r"^[A-Z][A-Za-z]*\(")
 _REMOTE_SCRIPT = re.compile(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.I)
 _MATHJAX_CONFIG = re.compile(r'<script type="text/x-mathjax-config">.*?</script>\s*', re.S | re.I)
@@ -82,11 +69,10 @@ def notebook_title(nb: nbformat.NotebookNode) -> str:
 
 
 def static_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` fit for a static page: widget views replaced, widget state dropped.
+    """A copy of ``nb`` fit for a static page: widget state dropped, widget views replaced.
 
-    A widget whose text form is only its Python repr (``VBox(children=...)``)
-    becomes :data:`WIDGET_NOTE`; a widget with a readable text form (quizzes,
-    flashcards) keeps that text. The input notebook is not changed.
+    A widget whose text form is only its repr becomes :data:`WIDGET_NOTE`; quizzes and
+    flashcards keep their readable text.
     """
     out = copy.deepcopy(nb)
     out.metadata.pop("widgets", None)
@@ -146,19 +132,9 @@ def _index_page(chapters: list[tuple[str, str]], workbooks: set[str]) -> str:
 
 
 def export_html(out_dir: str | os.PathLike[str] = "site", *, root: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Write the static HTML course into ``out_dir``; return the pages written.
+    """Write the static HTML course into ``out_dir``; return ``index.html`` then the chapter and workbook pages.
 
-    Parameters
-    ----------
-    out_dir : path-like, default ``"site"``
-        Output folder (created; existing pages are replaced).
-    root : path-like, optional
-        The course folder holding ``notebooks/`` and ``exercises/`` (default: this repository).
-
-    Returns
-    -------
-    list of Path
-        ``index.html`` first, then ``notebooks/*.html`` and ``exercises/*.html``.
+    ``root`` is the folder holding ``notebooks/`` and ``exercises/`` (default: this repository).
     """
     from nbconvert import HTMLExporter
 
@@ -211,14 +187,8 @@ def _is_slide_cell(cell: nbformat.NotebookNode) -> bool:
 
 
 def slide_groups(nb: nbformat.NotebookNode) -> list[list[nbformat.NotebookNode]]:
-    """Group the slide cells of ``nb`` into slides.
+    """Group the slide cells of ``nb`` into slides (a heading or ``slide_type: slide`` opens one).
 
-    A tagged Markdown cell starting with a heading (or a cell whose
-    ``slideshow.slide_type`` is ``slide``) opens a new slide; other tagged
-    cells join the current one.
-
-    Examples
-    --------
     >>> import nbformat
     >>> md = nbformat.v4.new_markdown_cell
     >>> nb = nbformat.v4.new_notebook(cells=[md("# A", metadata={"tags": ["slides"]}),
@@ -286,11 +256,7 @@ def _deck(title: str, slides: list[list[nbformat.NotebookNode]]) -> str:
 
 
 def export_slides(out_dir: str | os.PathLike[str] = "site/slides", *, root: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Write one reveal.js deck per chapter that has slide cells, plus an index; return the pages.
-
-    Chapters without any cell tagged :data:`SLIDE_TAG` get no deck. The
-    vendored reveal.js is copied into ``out_dir/reveal.js``.
-    """
+    """Write one reveal.js deck per chapter with slide cells, plus an index and reveal.js; return the pages."""
     base = Path(root) if root is not None else paths.REPO_ROOT
     out = Path(out_dir)
     if out.exists() and not out.is_dir():

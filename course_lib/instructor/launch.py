@@ -1,10 +1,8 @@
 """Start JupyterLab on the course: ``python -m course_lib lab``.
 
-This is the one command behind ``make lab``; the test suite starts exactly the
-same command (with ``--no-browser`` on a free port) to prove the course is
-served. It opens the start-here notebook, serves the whole repository, binds
-to the loopback address only, and adds ``--allow-root`` when run as root
-(JupyterLab refuses to start as root without it).
+The one command behind ``make lab`` (the tests start the same command): it opens the
+start-here notebook, serves the repository on the loopback address only, and adds
+``--allow-root`` when run as root (JupyterLab refuses to start as root without it).
 """
 
 from __future__ import annotations
@@ -20,51 +18,19 @@ from course_lib.base.paths import NOTEBOOKS_DIR, REPO_ROOT
 START_NOTEBOOK = "notebooks/00-start-here.ipynb"
 
 
-def lab_command(
-    *,
-    port: int | None = None,
-    token: str | None = None,
-    open_browser: bool = True,
-    python: str = sys.executable,
-) -> list[str]:
-    """Build the JupyterLab command line for the course.
+def lab_command(*, port: int | None = None, token: str | None = None, open_browser: bool = True,
+                python: str = sys.executable) -> list[str]:
+    """The JupyterLab argument vector for the course (``port`` and ``token`` chosen by JupyterLab when omitted).
 
-    Parameters
-    ----------
-    port : int, optional
-        TCP port; JupyterLab picks a free one from 8888 upwards when omitted.
-    token : str, optional
-        Access token; JupyterLab generates one when omitted.
-    open_browser : bool, default True
-        Whether JupyterLab opens a browser tab on the start-here notebook.
-    python : str
-        The interpreter whose JupyterLab is started (the course's .venv).
-
-    Returns
-    -------
-    list of str
-        The argument vector, ready for :func:`subprocess.run`.
-
-    Examples
-    --------
     >>> cmd = lab_command(port=8899, token="secret", open_browser=False)
-    >>> cmd[1:3]
-    ['-m', 'jupyterlab']
-    >>> "--no-browser" in cmd
-    True
+    >>> cmd[1:3], "--no-browser" in cmd
+    (['-m', 'jupyterlab'], True)
     """
     if port is not None and not (isinstance(port, int) and 0 < port < 65536):
         raise ValueError(f"port must be a whole number between 1 and 65535, got {port!r}.")
     if token is not None and not isinstance(token, str):
         raise TypeError(f"token must be a string, got {type(token).__name__}.")
-    cmd = [
-        python,
-        "-m",
-        "jupyterlab",
-        START_NOTEBOOK,
-        f"--ServerApp.root_dir={REPO_ROOT}",
-        "--ServerApp.ip=127.0.0.1",
-    ]
+    cmd = [python, "-m", "jupyterlab", START_NOTEBOOK, f"--ServerApp.root_dir={REPO_ROOT}", "--ServerApp.ip=127.0.0.1"]
     if port is not None:
         cmd += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if token is not None:

@@ -1,25 +1,11 @@
 """Generate the student workbooks in ``exercises/`` from ``solutions/``.
 
-Solutions are written once, between nbgrader's markers::
+Solutions sit between nbgrader's markers (``### BEGIN SOLUTION`` / ``### END SOLUTION``).
+In the student version each region becomes ``name = ____  # your code here`` for every
+variable it assigns (or ``# your code here``), and "*Your answer here.*" in Markdown;
+outputs, execution counts and widget state are dropped, notebook metadata is kept.
+``python -m course_lib exercises [--check]`` (re)writes exercises/ or exits 1 if stale.
 
-    ### BEGIN SOLUTION
-    ctr = ads["clicks"] / ads["impressions"]
-    ### END SOLUTION
-
-In the student version each marked region becomes a placeholder assignment
-for every variable the solution assigns (``ctr = ____  # your code here``),
-or ``# your code here`` when it assigns nothing; in Markdown cells the region
-becomes "*Your answer here.*". Outputs and execution counts are cleared,
-widget state is dropped, and the notebook metadata (kernelspec, language)
-is kept.
-
-Command line (what ``make exercises`` runs)::
-
-    python -m course_lib exercises            # (re)write exercises/
-    python -m course_lib exercises --check    # exit 1 if exercises/ is stale
-
-Examples
---------
 >>> print(strip_solutions('x = 1\\n### BEGIN SOLUTION\\nctr = a / b\\n### END SOLUTION\\nq1.check()'))
 x = 1
 ctr = ____  # your code here
@@ -81,24 +67,10 @@ def _assigned_names(region: str) -> list[str]:
 
 
 def strip_solutions(source: str, *, markdown: bool = False, where: str = "cell") -> str:
-    """Replace every solution region of one cell's source.
+    """Replace every solution region of one cell's source (``markdown=True`` for a Markdown cell).
 
-    Parameters
-    ----------
-    source : str
-        The cell source.
-    markdown : bool
-        Treat the source as a Markdown cell (region -> "*Your answer here.*").
-    where : str
-        Named in error messages, e.g. ``"00-start-here.ipynb cell 4"``.
+    ``MarkerError`` (naming ``where``) for an END without BEGIN, a BEGIN without END, or nesting.
 
-    Raises
-    ------
-    MarkerError
-        For an END without BEGIN, a BEGIN without END, or nested markers.
-
-    Examples
-    --------
     >>> strip_solutions("### BEGIN SOLUTION\\nprint('hi')\\n### END SOLUTION")
     '# your code here'
     """
@@ -185,18 +157,12 @@ def _as_dir(value: str | os.PathLike[str] | None, default: Path, arg: str) -> Pa
     return Path(value)
 
 
-def stale_exercises(
-    solutions_dir: str | os.PathLike[str] | None = None,
-    exercises_dir: str | os.PathLike[str] | None = None,
-) -> list[Path]:
-    """Exercise files that are missing or differ from what would be generated.
+def stale_exercises(solutions_dir: str | os.PathLike[str] | None = None,
+                    exercises_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Exercise files missing or differing from what would be generated, and those without a solution.
 
-    Also lists files in ``exercises/`` whose solution no longer exists.
-
-    Examples
-    --------
-    >>> stale_exercises()
-    []
+    >>> isinstance(stale_exercises(), list)
+    True
     """
     sol = _as_dir(solutions_dir, paths.SOLUTIONS_DIR, "solutions_dir")
     exe = _as_dir(exercises_dir, paths.EXERCISES_DIR, "exercises_dir")
@@ -216,16 +182,9 @@ def stale_exercises(
     return stale
 
 
-def generate(
-    solutions_dir: str | os.PathLike[str] | None = None,
-    exercises_dir: str | os.PathLike[str] | None = None,
-) -> list[Path]:
-    """Write the student version of every solutions notebook; return the files changed.
-
-    Files are written atomically and only when their content changes.
-    Exercise notebooks whose solution was deleted are left alone (reported
-    by :func:`stale_exercises`).
-    """
+def generate(solutions_dir: str | os.PathLike[str] | None = None,
+             exercises_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Write the student version of every solutions notebook (atomically, only when changed); return the files changed."""
     sol = _as_dir(solutions_dir, paths.SOLUTIONS_DIR, "solutions_dir")
     exe = _as_dir(exercises_dir, paths.EXERCISES_DIR, "exercises_dir")
     changed = []
@@ -239,10 +198,8 @@ def generate(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m course_lib exercises [--check] [--solutions DIR] [--exercises DIR]``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m course_lib exercises",
-        description="Generate exercises/ (student workbooks) from solutions/.",
-    )
+    parser = argparse.ArgumentParser(prog="python -m course_lib exercises",
+                                     description="Generate exercises/ (student workbooks) from solutions/.")
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if exercises/ is stale")
     parser.add_argument("--solutions", default=str(paths.SOLUTIONS_DIR), help="folder of solution notebooks")
     parser.add_argument("--exercises", default=str(paths.EXERCISES_DIR), help="folder to write")

@@ -1,13 +1,9 @@
 """Feedback shown to a student: one small object for quizzes, flashcards and exercises.
 
-A :class:`Feedback` has a status (``correct``, ``incorrect``,
-``not_attempted``, ``hint``, ``solution`` or ``info``), a message and
-optional code. It prints as deterministic plain text and renders as HTML
-with stable CSS classes, so committed notebook outputs stay identical run to
-run. :data:`____` is the blank a student replaces with an answer.
+A :class:`Feedback` has a status, a message and optional code; it prints as deterministic
+text and renders as HTML with stable CSS classes. :data:`____` is the blank a student
+replaces with an answer.
 
-Examples
---------
 >>> Feedback("hint", "Divide clicks by impressions.")
 Hint: Divide clicks by impressions.
 >>> bool(____)
@@ -26,11 +22,7 @@ __all__ = ["____", "Placeholder", "Feedback", "show"]
 
 
 class Placeholder:
-    """The blank ``____`` that stands for "write your answer here".
-
-    There is exactly one instance, :data:`____`. Checks recognise it and
-    answer "not attempted yet" instead of "incorrect".
-    """
+    """The blank ``____`` (one instance): checks answer "not attempted yet" instead of "incorrect"."""
 
     _instance: Placeholder | None = None
 
@@ -52,29 +44,14 @@ class Placeholder:
 #: The placeholder students replace with their answer.
 ____ = Placeholder()
 
-_TITLES = {
-    "correct": "Correct",
-    "incorrect": "Incorrect",
-    "not_attempted": "Not attempted yet",
-    "hint": "Hint",
-    "solution": "Solution",
-    "info": "Note",
-}
+_TITLES = {"correct": "Correct", "incorrect": "Incorrect", "not_attempted": "Not attempted yet", "hint": "Hint",
+           "solution": "Solution", "info": "Note"}
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """A piece of feedback shown in the notebook (plain text and HTML).
-
-    Attributes
-    ----------
-    status : str
-        ``correct``, ``incorrect``, ``not_attempted`` (checks), or ``hint`` /
-        ``solution`` / ``info``.
-    message : str
-        The explanation, in plain text (code names between backticks).
-    code : str, optional
-        Code to show below the message (used by solutions).
+    """A piece of feedback: ``status`` (correct, incorrect, not_attempted, hint, solution or info),
+    ``message`` (plain text, code names between backticks) and optional ``code`` shown below it.
     """
 
     status: str

@@ -36,7 +36,7 @@ from typing import Any
 
 
 from course_lib.base import paths
-from course_lib.learning.feedback import Feedback, show
+from course_lib.learning.feedback import Feedback, code_spans, show
 from course_lib.learning.progress import record_result
 from course_lib.base.content import ContentError, read_yaml
 
@@ -556,7 +556,7 @@ class _QuestionPanel:
         self.correct: bool | None = None
         self._on_change = on_change
         opts = question.presented(seed)
-        prompt = widgets.HTML(f"<b>{_html(question.prompt)}</b>")
+        prompt = widgets.HTML(f"<b>{code_spans(question.prompt)}</b>")
         prompt.add_class("mm-prompt")
         if question.type == "numeric":
             self.input = widgets.Text(placeholder="a number" + (f" ({question.unit})" if question.unit else ""))
@@ -593,16 +593,9 @@ class _QuestionPanel:
         record_result("quiz", self.question.id, fb.status, topic=self.question.topic,
                       notebook=self.question.notebook)
         css = "mm-correct" if self.correct else "mm-incorrect"
-        self.feedback.value = f'<div class="{css}"><b>{fb.title}:</b> {_html(fb.message)}</div>'
+        self.feedback.value = f'<div class="{css}"><b>{fb.title}:</b> {code_spans(fb.message)}</div>'
         self._on_change()
         return fb
-
-
-def _html(text: str) -> str:
-    import html
-
-    escaped = html.escape(text)
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
 
 
 if widgets is not None:
@@ -621,7 +614,7 @@ if widgets is not None:
             self.panels = [_QuestionPanel(q, seed, self._update_score) for q in self.questions]
             self.score_label = widgets.HTML()
             self.score_label.add_class("mm-score")
-            header = widgets.HTML(f"<h4>{_html(title)}</h4>")
+            header = widgets.HTML(f"<h4>{code_spans(title)}</h4>")
             super().__init__([header] + [p.box for p in self.panels] + [self.score_label])
             self.add_class("mm-quiz")
             self._update_score()
