@@ -1,1 +1,0 @@
-"""Per-workbook exercise modules (being replaced by declarative specs)."""
