@@ -72,7 +72,13 @@ def fit_kmeans(data: pd.DataFrame, features: Sequence[str], k: int, seed: int = 
     """Fit k-means on ``features`` (standardised unless ``scale=False``) with a fixed ``seed``.
 
     Same seed, same clusters. ``k`` must be between 2 and the number of rows - 1.
-    See the module docstring for an example.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"age": [21, 22, 23, 61, 62, 63]})
+    >>> fit_kmeans(df, ["age"], k=2).centers["age"].tolist()
+    [62.0, 22.0]
     """
     x, scaler = _matrix(data, features, scale)
     k = _k(k, "k", len(data))

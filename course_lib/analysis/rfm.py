@@ -241,14 +241,15 @@ def rfm_segments(rfm: pd.DataFrame, recency: str = "recency", frequency: str = "
     return out
 
 
-def _select(rfm: pd.DataFrame, mask: Callable[[pd.DataFrame], pd.Series], by: str, ascending: bool, columns: list[str]) -> pd.DataFrame:
+def _select(rfm: pd.DataFrame, mask: Callable[[pd.DataFrame], pd.Series], by: str, ascending: bool,
+            columns: list[str]) -> pd.DataFrame:
     _check_rfm(rfm, columns)
     return rfm.loc[mask(rfm)].sort_values(by, ascending=ascending, kind="stable").copy()
 
 
 def loyal_customers(rfm: pd.DataFrame, min_frequency: int = 3, max_recency: float = 90, recency: str = "recency",
                     frequency: str = "frequency", monetary: str = "monetary") -> pd.DataFrame:
-    """Frequent buyers who bought recently (>= ``min_frequency`` purchases, recency <= ``max_recency``), top spenders first.
+    """Frequent, recent buyers (>= ``min_frequency`` purchases, recency <= ``max_recency``), top spenders first.
 
     Examples
     --------
@@ -285,7 +286,7 @@ def relationship_customers(rfm: pd.DataFrame, max_frequency: int = 2, max_recenc
 
 def lapsed_customers(rfm: pd.DataFrame, min_recency: float = 180, min_frequency: int = 2, recency: str = "recency",
                      frequency: str = "frequency", monetary: str = "monetary") -> pd.DataFrame:
-    """Former repeat buyers to win back (>= ``min_frequency`` purchases, recency >= ``min_recency``), top spenders first.
+    """Lapsed repeat buyers (>= ``min_frequency`` purchases, recency >= ``min_recency``), top spenders first.
 
     Examples
     --------

@@ -4,14 +4,6 @@ The chapter clusters the behaviour features of a seeded sample of
 :data:`SAMPLE_SIZE` customers with at least :data:`MIN_ORDERS` purchases; the
 workbook works on the same sample. The checks are declared in
 ``data/exercises/06-kmeans-personas.yaml``.
-
-Examples
---------
->>> sample = load_sample()
->>> len(sample), int(sample["orders"].min()), min_size(sample)
-(5000, 3, 150)
->>> clustering_features(sample)[:4]
-['orders', 'avg_order_value', 'discount_share', 'channel_store']
 """
 
 from __future__ import annotations
@@ -55,17 +47,36 @@ def _sample() -> pd.DataFrame:
 
 
 def load_sample() -> pd.DataFrame:
-    """The chapter's seeded sample: behaviour features of customers with 3+ purchases (a new copy each call)."""
+    """The chapter's seeded sample: behaviour features of customers with 3+ purchases (a new copy each call).
+
+    Examples
+    --------
+    >>> sample = load_sample()
+    >>> len(sample), int(sample["orders"].min())
+    (5000, 3)
+    """
     return _sample().copy()
 
 
 def clustering_features(sample: pd.DataFrame) -> list[str]:
-    """The features the chapter clusters on: orders, order value, discounts, channels, categories."""
+    """The features the chapter clusters on: orders, order value, discounts, channels, categories.
+
+    Examples
+    --------
+    >>> clustering_features(load_sample())[:4]
+    ['orders', 'avg_order_value', 'discount_share', 'channel_store']
+    """
     return ["orders", "avg_order_value", *feature_columns(sample, ["discount", "channel", "category"])]
 
 
 def min_size(sample: pd.DataFrame) -> int:
-    """The smallest practical segment for a sample: :data:`MIN_SHARE` of its customers."""
+    """The smallest practical segment for a sample: :data:`MIN_SHARE` of its customers.
+
+    Examples
+    --------
+    >>> min_size(load_sample())
+    150
+    """
     return int(MIN_SHARE * len(require_dataframe(sample, "sample")))
 
 
@@ -107,13 +118,22 @@ def wrong_answers() -> dict[str, Any]:
         "best_row_label": k_table["silhouette"].idxmax(),
         "lowest_inertia_k": k_table.loc[k_table["inertia"].idxmin(), "k"],
         "worst_k": k_table.loc[k_table["silhouette"].idxmin(), "k"],
-        "n_big_enough": int((~guard["too_small"]).sum()), "n_customers_small": guard.loc[guard["too_small"], "size"].sum(),
+        "n_big_enough": int((~guard["too_small"]).sum()),
+        "n_customers_small": guard.loc[guard["too_small"], "size"].sum(),
         "n_below_50": int((guard["size"] < 50).sum()), "share_too_small": guard["too_small"].mean(),
     }
 
 
 def check_best_k(value: Any, facts: dict[str, Any]) -> None:
-    """q2: one number of clusters; a whole table or a silhouette score (between 0 and 1) get their own message."""
+    """q2: one number of clusters; a whole table or a silhouette score (between 0 and 1) get their own message.
+
+    Examples
+    --------
+    >>> check_best_k(8, {"best_k": 8, "best_silhouette": 0.16})
+    >>> check_best_k(0.5, {"best_k": 8, "best_silhouette": 0.16})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    course_lib.learning.exercises.Mismatch: `best_k` is between 0 and 1, which looks like a score. ...
+    """
     if isinstance(value, (pd.Series, pd.DataFrame)) and np.size(value) > 1:
         raise Mismatch("`best_k` is a whole column or table. The question asks for one number: the k of the row "
                        "with the highest silhouette.")
