@@ -24,7 +24,6 @@ from course_lib.analysis.experiments import (
     lift,
     reallocate_budget,
     sample_size_per_group,
-    thompson_sampling,
     two_proportion_ztest,
 )
 
@@ -223,41 +222,6 @@ def test_reallocate_bad_input(past: pd.DataFrame) -> None:
         reallocate_budget(past.assign(spend=0.0), 100)
     with pytest.raises(ValueError, match="empty"):
         reallocate_budget(past.iloc[:0], 100)
-
-
-# --------------------------------------------------------------------------- Thompson sampling
-
-
-def test_thompson_is_seeded_and_consistent() -> None:
-    rates = {"video": 0.02, "static": 0.03, "carousel": 0.06}
-    a = thompson_sampling(rates, rounds=15, impressions_per_round=2000, seed=7)
-    b = thompson_sampling(rates, rounds=15, impressions_per_round=2000, seed=7)
-    c = thompson_sampling(rates, rounds=15, impressions_per_round=2000, seed=8)
-    pd.testing.assert_frame_equal(a, b)
-    assert not a.equals(c)
-    assert len(a) == 45 and a["round"].max() == 15
-    per_round = a.groupby("round")
-    np.testing.assert_allclose(per_round["share"].sum(), 1.0)
-    assert (per_round["impressions"].sum() == 2000).all()
-    assert (per_round["prob_best"].sum().round(9) == 1.0).all()
-    last = a[a["round"] == 15].set_index("arm")
-    assert last["share"].idxmax() == "carousel"
-    assert last.loc["carousel", "cumulative_impressions"] == a.query("arm == 'carousel'")["impressions"].sum()
-    first = a[a["round"] == 1]
-    assert first["share"].max() < 0.6  # uniform priors: nobody dominates at the start
-
-
-def test_thompson_bad_input() -> None:
-    with pytest.raises(TypeError, match="true_rates"):
-        thompson_sampling([0.1, 0.2])
-    with pytest.raises(ValueError, match="true_rates"):
-        thompson_sampling({"a": 1.5})
-    with pytest.raises(ValueError, match="rounds"):
-        thompson_sampling({"a": 0.1}, rounds=0)
-    with pytest.raises(ValueError, match="prior alpha"):
-        thompson_sampling({"a": 0.1}, prior=(0, 1))
-    sim = thompson_sampling(pd.Series({"x": 0.1, "y": 0.2}), rounds=2)
-    assert set(sim["arm"]) == {"x", "y"}
 
 
 # --------------------------------------------------------------------------- assign_groups

@@ -6,8 +6,6 @@
   given difference;
 * :func:`lift` -- relative improvement of a treatment over a control;
 * :func:`reallocate_budget` -- move budget toward segments with higher ROAS;
-* :func:`thompson_sampling` -- simulate a seeded multi-armed bandit that
-  learns which arm converts best while spending, round by round;
 * :func:`assign_groups` -- a seeded random split of customers into test
   groups (A, B, a holdout, ...) of exact sizes.
 
@@ -33,26 +31,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from course_lib.base.validation import (
-    require_choice,
-    require_columns,
-    require_dataframe,
-    require_no_missing,
-    require_non_negative,
-    require_number,
-    require_positive_int,
-    require_probability,
-)
+from course_lib.base.validation import (require_choice, require_columns, require_dataframe, require_no_missing,
+                                        require_non_negative, require_number, require_positive_int,
+                                        require_probability)
 
-__all__ = [
-    "ZTestResult",
-    "two_proportion_ztest",
-    "sample_size_per_group",
-    "lift",
-    "reallocate_budget",
-    "thompson_sampling",
-    "assign_groups",
-]
+__all__ = ["ZTestResult", "two_proportion_ztest", "sample_size_per_group", "lift", "reallocate_budget",
+           "assign_groups"]
 
 ALTERNATIVES = ("two-sided", "larger", "smaller")
 _NORMAL = NormalDist()
@@ -75,27 +59,11 @@ def _norm_ppf(q: float) -> float:
 class ZTestResult:
     """Result of :func:`two_proportion_ztest` (B compared with A).
 
-    Attributes
-    ----------
-    rate_a, rate_b : float
-        Observed conversion rates.
-    difference : float
-        ``rate_b - rate_a``.
-    ci_low, ci_high : float
-        Confidence interval for the difference (Wald, unpooled standard error).
-    lift : float
-        Relative lift ``(rate_b - rate_a) / rate_a`` (NaN when ``rate_a`` is 0).
-    z : float
-        Test statistic (pooled standard error, as in most textbooks and
-        ``statsmodels.stats.proportion.proportions_ztest``).
-    p_value : float
-        p-value for ``alternative``.
-    alpha : float
-        Significance level; the interval has confidence ``1 - alpha``.
-    alternative : str
-        ``"two-sided"``, ``"larger"`` (B > A) or ``"smaller"`` (B < A).
-    significant : bool
-        ``p_value < alpha``.
+    ``difference`` = ``rate_b - rate_a`` with a ``1 - alpha`` Wald interval
+    (``ci_low``, ``ci_high``, unpooled standard error); ``lift`` =
+    ``difference / rate_a`` (NaN when ``rate_a`` is 0); ``z`` uses the pooled
+    standard error, as textbooks and statsmodels' ``proportions_ztest`` do;
+    ``significant`` is ``p_value < alpha``.
     """
 
     rate_a: float
@@ -115,37 +83,13 @@ def _count(value: Any, arg: str) -> int:
     return require_positive_int(value, arg, minimum=0)
 
 
-def two_proportion_ztest(
-    conversions_a: int,
-    n_a: int,
-    conversions_b: int,
-    n_b: int,
-    alpha: float = 0.05,
-    alternative: str = "two-sided",
-) -> ZTestResult:
-    """Two-proportion z-test comparing conversion rates of A and B.
+def two_proportion_ztest(conversions_a: int, n_a: int, conversions_b: int, n_b: int, alpha: float = 0.05,
+                         alternative: str = "two-sided") -> ZTestResult:
+    """Two-proportion z-test comparing conversion rates of A (the control) and B (the variant).
 
-    Parameters
-    ----------
-    conversions_a, n_a : int
-        Conversions and people exposed in group A (the control).
-    conversions_b, n_b : int
-        The same for group B (the variant).
-    alpha : float
-        Significance level (0 < alpha < 1).
-    alternative : {"two-sided", "larger", "smaller"}
-        ``"larger"`` tests whether B converts better than A.
+    ``alternative="larger"`` tests whether B converts better than A. When both
+    groups have a rate of 0 (or both of 1), z is 0 and the p-value 1.
 
-    Returns
-    -------
-    ZTestResult
-        Rates, difference with a ``1 - alpha`` confidence interval, lift,
-        z, p-value and whether it is significant. When both groups have a
-        rate of 0 or both of 1 there is no variation: z is 0 and the
-        p-value 1.
-
-    Examples
-    --------
     >>> res = two_proportion_ztest(50, 1000, 80, 1000)
     >>> round(res.difference, 3), round(res.z, 3), round(res.ci_low, 4), round(res.ci_high, 4)
     (0.03, 2.721, 0.0084, 0.0516)
@@ -173,60 +117,20 @@ def two_proportion_ztest(
     p_value = min(float(p_value), 1.0)
     se = math.sqrt(pa * (1 - pa) / n_a + pb * (1 - pb) / n_b)
     zc = _norm_ppf(1 - alpha / 2)
-    return ZTestResult(
-        rate_a=pa,
-        rate_b=pb,
-        difference=diff,
-        ci_low=diff - zc * se,
-        ci_high=diff + zc * se,
-        lift=diff / pa if pa > 0 else float("nan"),
-        z=float(z),
-        p_value=p_value,
-        alpha=alpha,
-        alternative=alternative,
-        significant=bool(p_value < alpha),
-    )
+    return ZTestResult(rate_a=pa, rate_b=pb, difference=diff, ci_low=diff - zc * se, ci_high=diff + zc * se,
+                       lift=diff / pa if pa > 0 else float("nan"), z=float(z), p_value=p_value, alpha=alpha,
+                       alternative=alternative, significant=bool(p_value < alpha))
 
 
-def sample_size_per_group(
-    p1: float,
-    p2: float,
-    alpha: float = 0.05,
-    power: float = 0.8,
-    method: str = "pooled",
-) -> int:
-    """People needed in each of two equal groups to detect ``p1`` vs ``p2`` (two-sided).
+def sample_size_per_group(p1: float, p2: float, alpha: float = 0.05, power: float = 0.8,
+                          method: str = "pooled") -> int:
+    """People needed in each of two equal groups to detect ``p1`` vs ``p2`` (two-sided), rounded up.
 
-    Parameters
-    ----------
-    p1, p2 : float
-        Expected conversion rates of control and variant (0 < p < 1, different).
-    alpha : float
-        Significance level (two-sided).
-    power : float
-        Chance of detecting the difference if it is real.
-    method : {"pooled", "arcsine"}
-        ``"pooled"`` (default) is the classic normal-approximation formula
-        found in most textbooks::
+    ``method="pooled"`` is the textbook formula ``(z_{1-alpha/2} sqrt(2 pbar (1 - pbar))
+    + z_power sqrt(p1 (1 - p1) + p2 (1 - p2)))**2 / (p1 - p2)**2`` with ``pbar = (p1 + p2) / 2``
+    (statsmodels' ``samplesize_proportions_2indep_onetail``); ``"arcsine"`` solves the
+    normal power equation for Cohen's ``h`` (statsmodels' ``NormalIndPower``).
 
-            n = (z_{1-alpha/2} * sqrt(2 * pbar * (1 - pbar))
-                 + z_{power} * sqrt(p1 (1 - p1) + p2 (1 - p2)))**2 / (p1 - p2)**2
-
-        with ``pbar = (p1 + p2) / 2``; it equals statsmodels'
-        ``samplesize_proportions_2indep_onetail(p2 - p1, p1, power, alpha=alpha)``.
-        ``"arcsine"`` uses Cohen's effect size ``h = 2 asin(sqrt(p2)) - 2
-        asin(sqrt(p1))`` and solves the two-sided normal power equation,
-        which equals statsmodels'
-        ``NormalIndPower().solve_power(proportion_effectsize(p2, p1), alpha=alpha, power=power)``.
-        The two usually differ by a few percent.
-
-    Returns
-    -------
-    int
-        Sample size per group, rounded up.
-
-    Examples
-    --------
     >>> sample_size_per_group(0.10, 0.12)
     3841
     >>> sample_size_per_group(0.10, 0.12, method="arcsine")
@@ -267,8 +171,6 @@ def lift(treatment_rate: Any, control_rate: Any) -> Any:
 
     Works on numbers or arrays; NaN where the control rate is 0.
 
-    Examples
-    --------
     >>> round(lift(0.06, 0.05), 6)
     0.2
     >>> lift(0.02, 0.0)
@@ -288,39 +190,15 @@ def lift(treatment_rate: Any, control_rate: Any) -> Any:
     return float(out) if out.ndim == 0 else out
 
 
-def reallocate_budget(
-    data: pd.DataFrame,
-    total_budget: float,
-    segment: str = "segment",
-    spend: str = "spend",
-    revenue: str = "revenue",
-    min_share: float = 0.0,
-) -> pd.DataFrame:
-    """Split a budget across segments in proportion to their ROAS.
+def reallocate_budget(data: pd.DataFrame, total_budget: float, segment: str = "segment", spend: str = "spend",
+                      revenue: str = "revenue", min_share: float = 0.0) -> pd.DataFrame:
+    """Split a budget across segments in proportion to their ROAS (past rows summed per segment).
 
-    Parameters
-    ----------
-    data : DataFrame
-        Past campaign rows; summed per segment.
-    total_budget : float
-        Budget to split (> 0).
-    segment, spend, revenue : str
-        Column names.
-    min_share : float
-        Every segment with spend keeps at least this share of the budget
-        (to keep learning about it); the rest follows ROAS. Must satisfy
-        ``min_share * number_of_segments <= 1``.
+    Every segment with spend keeps at least ``min_share`` of the budget (to keep
+    learning about it); segments without spend get nothing (see ``note``).
+    Returns ``segment``, ``spend``, ``revenue``, ``roas``, ``old_share``,
+    ``new_share``, ``new_budget``, ``change`` and ``note``.
 
-    Returns
-    -------
-    DataFrame
-        ``segment``, ``spend``, ``revenue``, ``roas``, ``old_share``,
-        ``new_share``, ``new_budget``, ``change`` (new budget minus the
-        old share of the same total) and ``note``. Segments with no past
-        spend have an undefined ROAS and get no budget (see ``note``).
-
-    Examples
-    --------
     >>> import pandas as pd
     >>> past = pd.DataFrame({"segment": ["a", "b"], "spend": [100.0, 100.0], "revenue": [300.0, 100.0]})
     >>> reallocate_budget(past, 1000)[["segment", "roas", "new_budget"]]
@@ -361,128 +239,16 @@ def reallocate_budget(
     return out
 
 
-def thompson_sampling(
-    true_rates: Mapping[str, float] | pd.Series,
-    rounds: int = 20,
-    impressions_per_round: int = 1000,
-    seed: int = 0,
-    prior: tuple[float, float] = (1.0, 1.0),
-    draws: int = 2000,
-) -> pd.DataFrame:
-    """Simulate batched Thompson sampling over several rounds (seeded).
-
-    Each round the budget of ``impressions_per_round`` is split across arms
-    in proportion to the posterior probability that each arm is the best
-    (estimated from ``draws`` samples of each arm's Beta posterior);
-    conversions are then simulated from the true rates and the posteriors
-    updated. The true rates are what the simulation hides from the
-    algorithm.
-
-    Parameters
-    ----------
-    true_rates : mapping or Series
-        Arm name (segment, creative...) to its true conversion rate in [0, 1].
-    rounds : int
-        Number of rounds.
-    impressions_per_round : int
-        Impressions shared among the arms each round.
-    seed : int
-        Random seed (same seed, same table).
-    prior : (float, float)
-        Beta prior ``(alpha, beta)`` for every arm; (1, 1) is uniform.
-    draws : int
-        Posterior samples used to estimate each arm's chance of being best.
-
-    Returns
-    -------
-    DataFrame
-        One row per round and arm: ``round`` (1-based), ``arm``, ``share``,
-        ``impressions``, ``conversions``, ``cumulative_impressions``,
-        ``cumulative_conversions``, ``posterior_mean`` and ``prob_best``
-        (the probability used for the allocation).
-
-    Examples
-    --------
-    >>> sim = thompson_sampling({"A": 0.02, "B": 0.05}, rounds=10, seed=1)
-    >>> sim[sim["round"] == 10].set_index("arm")["share"].idxmax()
-    'B'
-    """
-    if isinstance(true_rates, pd.Series):
-        true_rates = true_rates.to_dict()
-    if not isinstance(true_rates, Mapping) or not true_rates:
-        raise TypeError("true_rates must be a non-empty mapping (or Series) of arm name to conversion rate.")
-    arms = [str(a) for a in true_rates]
-    rates = np.array([require_probability(v, f"true_rates[{a!r}]") for a, v in true_rates.items()])
-    rounds = require_positive_int(rounds, "rounds")
-    impressions_per_round = require_positive_int(impressions_per_round, "impressions_per_round")
-    seed = require_positive_int(seed, "seed", minimum=0)
-    draws = require_positive_int(draws, "draws")
-    if not isinstance(prior, (tuple, list)) or len(prior) != 2:
-        raise TypeError("prior must be a pair (alpha, beta) of positive numbers.")
-    a0 = require_number(prior[0], "prior alpha", minimum=0, inclusive=False)
-    b0 = require_number(prior[1], "prior beta", minimum=0, inclusive=False)
-
-    rng = np.random.default_rng(seed)
-    k = len(arms)
-    succ = np.zeros(k)
-    fail = np.zeros(k)
-    cum_n = np.zeros(k, dtype=np.int64)
-    cum_c = np.zeros(k, dtype=np.int64)
-    records = []
-    for rnd in range(1, rounds + 1):
-        samples = rng.beta(a0 + succ, b0 + fail, size=(draws, k))
-        best = np.bincount(samples.argmax(axis=1), minlength=k)
-        prob_best = best / draws
-        n = rng.multinomial(impressions_per_round, prob_best)
-        conv = rng.binomial(n, rates)
-        succ += conv
-        fail += n - conv
-        cum_n += n
-        cum_c += conv
-        post_mean = (a0 + succ) / (a0 + b0 + succ + fail)
-        for i, arm in enumerate(arms):
-            records.append(
-                (rnd, arm, n[i] / impressions_per_round, int(n[i]), int(conv[i]), int(cum_n[i]), int(cum_c[i]),
-                 float(post_mean[i]), float(prob_best[i]))
-            )
-    return pd.DataFrame.from_records(
-        records,
-        columns=[
-            "round", "arm", "share", "impressions", "conversions", "cumulative_impressions",
-            "cumulative_conversions", "posterior_mean", "prob_best",
-        ],
-    )
-
-
 # --------------------------------------------------------------------------- random split
 
 
 def assign_groups(units: Any, shares: Mapping[str, float], seed: int = 0, name: str = "group") -> pd.Series:
-    """Randomly split customers into groups of exact sizes (seeded).
+    """Randomly split customers into groups of exact sizes (seeded): one label per unit.
 
-    Parameters
-    ----------
-    units : int, DataFrame, Series, Index or sequence
-        Who is split: ``n`` (rows ``0 .. n-1``), a DataFrame or Series (its
-        index labels the result) or a list / Index of customer ids.
-    shares : mapping of str to float
-        Group name -> share of the units, e.g. ``{"A": 0.45, "B": 0.45,
-        "holdout": 0.10}``. Shares must be positive and add up to 1.
-        Sizes are the shares times the number of units, rounded so that they
-        add up exactly (largest remainders get the extra units).
-    seed : int
-        Random seed: the same seed gives the same split.
-    name : str
-        Name of the returned Series.
+    ``units`` is a count, a DataFrame / Series (its index labels the result) or a
+    list of ids; ``shares`` maps group names to positive shares adding up to 1
+    (sizes rounded by largest remainder).
 
-    Returns
-    -------
-    Series
-        One group label per unit (a categorical in the order of ``shares``),
-        with the units' index.
-
-    Examples
-    --------
     >>> groups = assign_groups(10, {"A": 0.5, "B": 0.3, "holdout": 0.2}, seed=1)
     >>> groups.value_counts().sort_index().to_dict()
     {'A': 5, 'B': 3, 'holdout': 2}

@@ -46,11 +46,9 @@ def sample_size_explorer(baseline_rate: float = 0.03, relative_lift: float = 0.2
     require_number(relative_lift, "relative_lift", minimum=0.0, inclusive=False)
     require_number(cost_per_thousand, "cost_per_thousand", minimum=0.0)
     require_positive_int(impressions_per_person, "impressions_per_person")
-    style = {"description_width": "initial"}
-
     def slider(kind: Any, value: float, description: str, fmt: str, **kw: Any) -> Any:
         return kind(value=value, description=description, readout_format=fmt, continuous_update=False,
-                    style=style, **kw)
+                    style={"description_width": "initial"}, **kw)
 
     base = slider(widgets.FloatLogSlider, baseline_rate, "baseline rate", ".2%", base=10, min=-3,
                   max=np.log10(0.5), step=0.05)
@@ -136,7 +134,7 @@ def wrong_answers(sms_baseline: float, sms_lift: float, student_split_seed: int,
     micro = _micro_campaigns(exclude)
     table = reallocate_budget(micro, total_budget, min_share=min_share).set_index("segment")
     sums = micro.groupby("segment", observed=True)[["spend", "revenue"]].sum()
-    out = {
+    return {
         "both_groups": 2 * sample_size_per_group(p1, p2),
         "lift_as_points": sample_size_per_group(p1, p1 + sms_lift / 100),
         "power_90": sample_size_per_group(p1, p2, power=0.9),
@@ -154,7 +152,6 @@ def wrong_answers(sms_baseline: float, sms_lift: float, student_split_seed: int,
         "by_revenue": sums["revenue"] / sums["revenue"].sum() * total_budget,
         "old_pattern": table["old_share"] * total_budget,
     }
-    return out
 
 
 def check_p_value(value: Any, right: dict[str, Any]) -> None:

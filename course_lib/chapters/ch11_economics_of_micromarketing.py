@@ -87,14 +87,11 @@ _SIM_CACHE: dict[tuple[Any, ...], dict[str, float]] = {}
 
 def simulate_plans(customers: pd.DataFrame, plans: Mapping[str, Mapping[str, Any]], *, channel: str = "email",
                    contacts: int = 2, seeds: int = 10, market: Any = None) -> pd.DataFrame:
-    """Run plans on the simulator (``compare``), averaged over seeds ``0 .. seeds-1``.
+    """Run plans (name -> ``{"audience": None | rule | mask, "creative": name}``) on the simulator, seeds 0..seeds-1.
 
-    Every plan sends each reachable person in its audience ``contacts`` messages on the
-    CPM ``channel``, so plans differ only in who gets which creative. ``plans`` maps a name
-    to ``{"audience": None | rule | boolean mask, "creative": name}``; ``customers`` must be
-    the simulator market's customers (the course's by default). Returns one row per plan:
-    the mean ``audience_size``, ``reachable``, ``reach``, ``impressions``, ``clicks``,
-    ``conversions``, ``spend`` and ``revenue`` (zeros for a plan nobody in can be reached).
+    Each reachable person in a plan's audience gets ``contacts`` messages on the CPM
+    ``channel``, so plans differ only in who gets which creative. One row per plan: the
+    mean counts, spend and revenue of the runs (zeros when nobody can be reached).
 
     >>> from course_lib.market.synthetic import generate_market
     >>> m = generate_market(1_000, seed=3, behaviour=False)
@@ -202,13 +199,10 @@ def over_segmentation(customers: pd.DataFrame, max_segments: int | None = None, 
                       market: Any = None) -> pd.DataFrame:
     """The plan with 1, 2, ..., ``max_segments`` segments: one row per segment per ``k``.
 
-    ``k = 1`` is the mass plan; up to the number of need segments + 1, the first ``k - 1``
-    need segments get their own creative (simulated with :func:`simulate_plans`). Beyond
-    that the largest segment is split into two local versions by neighbourhood with a
-    copy of the same creative: same message, same people, so the parent's results are
-    shared between the halves by the people each can reach; only the fixed cost and
-    the segment sizes change. Columns: ``k``, ``segment``, ``creative``,
-    ``audience_size``, ``reach``, ``spend``, ``conversions``, ``revenue``.
+    ``k = 1`` is the mass plan, then the need segments are carved out one by one. Beyond
+    them the largest segment is split in two by neighbourhood with the same creative: the
+    parent's results are shared by the people each half can reach, so only the fixed
+    cost and the segment sizes change.
 
     >>> from course_lib.market.synthetic import generate_market
     >>> m = generate_market(1_000, seed=3, behaviour=False)
@@ -342,7 +336,6 @@ def segments_explorer(long: pd.DataFrame, *, segments: int = 8, fixed_cost_per_s
     import ipywidgets as widgets  # noqa: PLC0415
     import matplotlib.pyplot as plt  # noqa: PLC0415
 
-    require_columns(long, ["k"], "long")
     fixed = require_number(cost_assumptions()["fixed_cost_per_segment"] if fixed_cost_per_segment is None
                            else fixed_cost_per_segment, "fixed_cost_per_segment", minimum=0.0)
     max_k = int(long["k"].max())

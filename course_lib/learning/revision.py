@@ -1,33 +1,13 @@
-"""Exam revision: notes, comparison tables, model answers and a drill weighted towards weak topics.
+"""Exam revision (notebook 17): notes, comparison tables, exam questions with model answers, a weighted drill.
 
-Revision content is data: ``data/content/revision.yaml`` holds short notes per
-topic, revision comparison tables and the test-and-learn loop;
-``data/content/exam_questions.yaml`` holds exam-style questions at 2, 5 and
-10 marks with model answers and marking schemes. This module reads them:
+The content is data: ``data/content/revision.yaml`` (notes per topic, comparison
+tables, the test-and-learn loop) and ``data/content/exam_questions.yaml``
+(2-, 5- and 10-mark questions with model answers and marking schemes).
 
-* :func:`load_notes` / :func:`notes_markdown` -- exam-ready bullet points per topic;
-* :func:`comparison_names` / :func:`load_revision_comparison` -- mass vs micro,
-  micro vs macro (from ``revision.yaml``) and the chapter-01 tables (micro vs
-  niche) through :func:`course_lib.learning.tables.load_comparison`;
-* :func:`learning_loop` -- the test-and-learn loop as a table;
-* :func:`load_exam_questions`, :func:`exam_questions_frame`, :func:`render_answer`,
-  :func:`exam_text` and :func:`exam_practice` -- the exam questions, their model
-  answers with numbers filled in from values the notebook computes, and a
-  widget that hides each model answer until asked.
-
-The drill reads the student's progress file (every quiz answer, exercise
-check and flashcard mark is saved there, see :mod:`course_lib.learning.progress`) and
-scores each topic. A topic's weight is ``base + boost * (1 - score)``: a topic
-answered perfectly keeps the base weight, a topic answered all wrong gets
-``base + boost``, and a topic never tried sits halfway, so the drill spends
-most of its questions where the student is weakest without ignoring the rest.
-Inside a topic, questions the student has not yet answered correctly come first.
-
-In a notebook::
-
-    from course_lib.learning.revision import topic_weights, drill
-    topic_weights()            # the table behind the drill
-    drill(12, seed=1)          # the quiz widget (text without a frontend)
+The drill scores each topic from the progress file (quiz answers, exercise
+checks, flashcards). A topic's weight is ``base + boost * (1 - score)``; a
+topic never tried counts as half right. Inside a topic, questions not yet
+answered correctly come first.
 
 Examples
 --------
@@ -42,7 +22,6 @@ True
 
 from __future__ import annotations
 
-import copy
 import html
 import math
 import os
@@ -55,42 +34,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import ipywidgets as widgets
 import pandas as pd
-import yaml
 
-from course_lib.learning import tables as content
 from course_lib.base import paths
+from course_lib.base.content import ContentError, read_yaml
+from course_lib.learning import tables as content
 from course_lib.learning.progress import results_frame
 from course_lib.learning.quiz import Question, QuizWidget, load_bank, load_topics
 
-try:
-    import ipywidgets as widgets
-except ImportError:  # pragma: no cover
-    widgets = None  # type: ignore[assignment]
-
-__all__ = [
-    "REVISION_PATH",
-    "EXAM_QUESTIONS_PATH",
-    "MARK_LEVELS",
-    "TEN_MARK_STRUCTURE",
-    "RevisionError",
-    "ExamQuestion",
-    "load_notes",
-    "notes_markdown",
-    "comparison_names",
-    "load_revision_comparison",
-    "learning_loop",
-    "load_exam_questions",
-    "exam_questions_frame",
-    "render_answer",
-    "exam_text",
-    "exam_practice",
-    "ExamPractice",
-    "topic_weights",
-    "allocate",
-    "drill_questions",
-    "drill",
-]
+__all__ = ["REVISION_PATH", "EXAM_QUESTIONS_PATH", "MARK_LEVELS", "TEN_MARK_STRUCTURE", "RevisionError",
+           "ExamQuestion", "load_notes", "notes_markdown", "comparison_names", "load_revision_comparison",
+           "learning_loop", "load_exam_questions", "exam_questions_frame", "render_answer", "exam_text",
+           "exam_practice", "ExamPractice", "topic_weights", "allocate", "drill_questions", "drill"]
 
 #: Notes, revision comparison tables and the test-and-learn loop.
 REVISION_PATH: Path = paths.DATA_DIR / "content" / "revision.yaml"
@@ -111,30 +67,13 @@ def _positive(name: str, value: float) -> float:
     return float(value)
 
 
-def topic_weights(
-    progress_path: str | os.PathLike[str] | None = None,
-    *,
-    bank: Sequence[Question] | None = None,
-    base: float = 1.0,
-    boost: float = 3.0,
-) -> pd.DataFrame:
+def topic_weights(progress_path: str | os.PathLike[str] | None = None, *, bank: Sequence[Question] | None = None,
+                  base: float = 1.0, boost: float = 3.0) -> pd.DataFrame:
     """Score every topic from the progress file and weight it for the drill.
 
-    Parameters
-    ----------
-    progress_path : path-like, optional
-        The progress file (default: the student's, see :func:`course_lib.learning.progress.progress_path`).
-    bank : sequence of Question, optional
-        The questions (default: the whole bank); fixes the list of topics.
-    base, boost : float
-        Weight of a perfect topic, and the extra weight of a topic answered all wrong.
+    One row per topic (``topic``, ``questions``, ``attempted``, ``correct``,
+    ``score`` = correct / attempted or NaN, ``weight``), heaviest first.
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per topic: ``topic``, ``questions`` (in the bank), ``attempted``,
-        ``correct``, ``score`` (correct / attempted, NaN when nothing was tried),
-        ``weight``; weakest (heaviest) first, then by topic name.
     """
     base, boost = _positive("base", base), _positive("boost", boost)
     if base == 0 and boost == 0:
@@ -161,8 +100,6 @@ def allocate(n_questions: int, weights: pd.DataFrame) -> dict[str, int]:
     Largest remainders get the leftover questions (ties: heavier topic, then
     name); no topic gets more than its ``questions``.
 
-    Examples
-    --------
     >>> w = pd.DataFrame({"topic": ["a", "b"], "questions": [10, 10], "weight": [3.0, 1.0]})
     >>> allocate(8, w)
     {'a': 6, 'b': 2}
@@ -194,13 +131,8 @@ def allocate(n_questions: int, weights: pd.DataFrame) -> dict[str, int]:
     return {t: c for t, c in counts.items() if c}
 
 
-def drill_questions(
-    n_questions: int = 10,
-    *,
-    seed: int = 0,
-    progress_path: str | os.PathLike[str] | None = None,
-    bank: Sequence[Question] | None = None,
-) -> list[Question]:
+def drill_questions(n_questions: int = 10, *, seed: int = 0, progress_path: str | os.PathLike[str] | None = None,
+                    bank: Sequence[Question] | None = None) -> list[Question]:
     """Pick ``n_questions`` distinct questions, weighted towards weak topics.
 
     Inside a topic, questions not yet answered correctly come before those
@@ -225,16 +157,9 @@ def drill_questions(
     return picked
 
 
-def drill(
-    n_questions: int = 10,
-    *,
-    seed: int = 0,
-    progress_path: str | os.PathLike[str] | None = None,
-) -> QuizWidget:
+def drill(n_questions: int = 10, *, seed: int = 0, progress_path: str | os.PathLike[str] | None = None) -> QuizWidget:
     """The revision drill as a quiz widget (answers are saved like any quiz).
 
-    Examples
-    --------
     >>> quiz = drill(5, seed=3)
     >>> len(quiz.questions)
     5
@@ -246,36 +171,13 @@ def drill(
 # --------------------------------------------------------------------------- revision content
 
 
-class RevisionError(ValueError):
-    """A revision content file is missing or malformed; the message names the file and the entry."""
-
-
-#: Parsed content files, keyed by path and reused while the file is unchanged (size and mtime).
-_CACHE: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: A revision content file is missing or malformed (the message names the file and the entry).
+RevisionError = ContentError
 
 
 def _read_yaml(path: str | os.PathLike[str] | None, default: Path, what: str) -> tuple[dict[str, Any], str]:
-    if path is None:
-        path = default
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}.")
-    path = Path(path)
-    try:
-        stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns)
-        cached = _CACHE.get(path)
-        if cached is not None and cached[0] == stamp:
-            return copy.deepcopy(cached[1]), path.name
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # CSafeLoader when libyaml is there
-    except FileNotFoundError:
-        raise RevisionError(f"the {what} file {path} does not exist.") from None
-    except yaml.YAMLError as exc:
-        raise RevisionError(f"{path.name} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise RevisionError(f"{path.name} must hold a mapping at the top level, got {type(data).__name__}.")
-    _CACHE[path] = (stamp, data)
-    return copy.deepcopy(data), path.name
+    path = default if path is None else path
+    return read_yaml(path, what=what), Path(path).name
 
 
 def _text(value: Any) -> bool:
@@ -283,38 +185,17 @@ def _text(value: Any) -> bool:
 
 
 def _check_topic(topic: str | None, topics: Mapping[str, str]) -> None:
-    if topic is None:
-        return
-    if not isinstance(topic, str):
+    if topic is not None and not isinstance(topic, str):
         raise TypeError(f"topic must be a str such as 'rfm', got {type(topic).__name__}.")
-    if topic not in topics:
+    if topic is not None and topic not in topics:
         raise ValueError(f"topic {topic!r} is not one of {', '.join(map(repr, topics))}.")
 
 
 def load_notes(topic: str | Sequence[str] | None = None, *, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """The short revision notes: exam-ready bullet points per topic.
+    """The short revision notes: exam-ready bullet points per topic (one topic, a list of topics, or all).
 
-    Parameters
-    ----------
-    topic : str or list of str, optional
-        Keep one topic, or several in the order given (keys of ``data/questions/topics.yaml``).
-    path : path-like, optional
-        Another revision file (default ``data/content/revision.yaml``).
+    One row per point: ``topic``, ``description``, ``chapters``, ``sources``, ``point``.
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per bullet point, topics in the order of ``topics.yaml``:
-        ``topic``, ``description`` (from ``topics.yaml``), ``chapters``
-        (e.g. ``"13, 14"``), ``sources`` (citations, ``""`` when none) and ``point``.
-
-    Raises
-    ------
-    RevisionError
-        The file is malformed or names a topic that ``topics.yaml`` does not have.
-
-    Examples
-    --------
     >>> notes = load_notes("rfm")
     >>> notes["topic"].unique().tolist()
     ['rfm']
@@ -371,8 +252,6 @@ def notes_markdown(topic: str | Sequence[str] | None = None, *, path: str | os.P
 
     ``topic`` works as in :func:`load_notes` (one topic, a list, or all).
 
-    Examples
-    --------
     >>> print(notes_markdown("metrics").splitlines()[0])
     ### Reach, CTR, conversion rate, CPA, ROAS, engagement and response analysis (`metrics`)
     """
@@ -380,20 +259,15 @@ def notes_markdown(topic: str | Sequence[str] | None = None, *, path: str | os.P
     lines: list[str] = []
     for key, group in notes.groupby("topic", sort=False):
         first = group.iloc[0]
-        lines.append(f"### {first['description']} (`{key}`)")
-        lines.append("")
-        lines.append(f"*Chapter(s) {first['chapters']}*" + (f" · sources: {first['sources']}" if first["sources"] else ""))
-        lines.append("")
-        lines += [f"- {p}" for p in group["point"]]
-        lines.append("")
+        cited = f" · sources: {first['sources']}" if first["sources"] else ""
+        lines += [f"### {first['description']} (`{key}`)", "", f"*Chapter(s) {first['chapters']}*{cited}", ""]
+        lines += [f"- {p}" for p in group["point"]] + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def comparison_names(*, path: str | os.PathLike[str] | None = None) -> list[str]:
     """Every comparison table available for revision: revision.yaml's first, then chapter 01's.
 
-    Examples
-    --------
     >>> names = comparison_names()
     >>> {"mass-vs-micro", "micro-vs-macro", "micro-vs-niche"} <= set(names)
     True
@@ -405,27 +279,10 @@ def comparison_names(*, path: str | os.PathLike[str] | None = None) -> list[str]
     return list(own) + [n for n in content.comparison_names() if n not in own]
 
 
-def load_revision_comparison(
-    name: str, *, sources: bool = True, path: str | os.PathLike[str] | None = None
-) -> pd.DataFrame:
+def load_revision_comparison(name: str, *, sources: bool = True,
+                             path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """One comparison table, from revision.yaml or (if not there) chapter 01's comparisons.yaml.
 
-    Parameters
-    ----------
-    name : str
-        See :func:`comparison_names`, e.g. ``"mass-vs-micro"`` or ``"micro-vs-niche"``.
-    sources : bool, default True
-        Keep the ``source`` column (a citation per row).
-    path : path-like, optional
-        Another revision file.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``aspect``, one column per approach; ``.attrs["title"]`` is the title.
-
-    Examples
-    --------
     >>> table = load_revision_comparison("mass-vs-micro", sources=False)
     >>> table.index.tolist()[:4]
     ['Audience size', 'Message', 'Data use', 'Cost and efficiency']
@@ -437,17 +294,12 @@ def load_revision_comparison(
         raise ValueError(f"there is no comparison {name!r}; choose one of {', '.join(map(repr, names))}.")
     data, _ = _read_yaml(path, REVISION_PATH, "revision")
     file = (REVISION_PATH if path is None else Path(path)) if name in data["comparisons"] else None
-    try:
-        return content.load_comparison(name, path=file, sources=sources)
-    except content.ContentError as exc:
-        raise RevisionError(str(exc)) from None
+    return content.load_comparison(name, path=file, sources=sources)  # a ContentError is a RevisionError
 
 
 def learning_loop(*, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """The test-and-learn loop (chapter 10) as a table: ``step``, ``what``, ``source`` (a citation).
 
-    Examples
-    --------
     >>> learning_loop()["step"].iloc[0]
     'Plan the test'
     """
@@ -564,37 +416,12 @@ def _parse_exam_question(raw: Any, where: str, topics: Mapping[str, str], declar
                         model_answer=raw["model_answer"].strip(), marking_scheme=tuple(points))
 
 
-def load_exam_questions(
-    marks: int | None = None,
-    *,
-    topic: str | None = None,
-    path: str | os.PathLike[str] | None = None,
-) -> list[ExamQuestion]:
-    """Load the exam-style questions, checking every one.
+def load_exam_questions(marks: int | None = None, *, topic: str | None = None,
+                        path: str | os.PathLike[str] | None = None) -> list[ExamQuestion]:
+    """Load the exam-style questions (one mark level or topic, or all), checking every one.
 
-    Parameters
-    ----------
-    marks : {2, 5, 10}, optional
-        Keep one mark level.
-    topic : str, optional
-        Keep one topic.
-    path : path-like, optional
-        Another questions file (default ``data/content/exam_questions.yaml``).
+    A :class:`RevisionError` lists every problem in the file at once.
 
-    Returns
-    -------
-    list of ExamQuestion
-        In file order.
-
-    Raises
-    ------
-    RevisionError
-        Lists every problem: unknown topic, marks not in 2/5/10, a marking
-        scheme that does not add up, an undeclared placeholder, a 10-mark
-        answer without its five-part structure, a repeated id.
-
-    Examples
-    --------
     >>> len(load_exam_questions(10)) >= 4
     True
     """
@@ -625,8 +452,6 @@ def load_exam_questions(
 def exam_questions_frame(marks: int | None = None, *, topic: str | None = None) -> pd.DataFrame:
     """The exam questions as a table: ``id``, ``marks``, ``topic``, ``question``, ``scheme_points``.
 
-    Examples
-    --------
     >>> exam_questions_frame(2)["marks"].unique().tolist()
     [2]
     """
@@ -638,21 +463,6 @@ def exam_questions_frame(marks: int | None = None, *, topic: str | None = None) 
 def render_answer(question: ExamQuestion, values: Mapping[str, Any] | None = None) -> str:
     """The model answer with its numbers filled in from ``values``.
 
-    Parameters
-    ----------
-    question : ExamQuestion
-    values : mapping, optional
-        Name -> number for every placeholder of the answer (see
-        :attr:`ExamQuestion.placeholders`); extra names are ignored.
-
-    Raises
-    ------
-    ValueError
-        A placeholder has no value (the message names them) or a value does not
-        fit its format (e.g. text where a number is expected).
-
-    Examples
-    --------
     >>> q = load_exam_questions(2)[0]
     >>> render_answer(q).startswith("Micromarketing is")
     True
@@ -738,85 +548,56 @@ def _md_html(text: str) -> str:
     return "".join(out)
 
 
-if widgets is not None:
+class ExamPractice(widgets.VBox):
+    """Exam questions with their model answers and marking schemes hidden in a closed Accordion.
 
-    class ExamPractice(widgets.VBox):
-        """Exam questions with their model answers and marking schemes hidden in a closed Accordion.
+    Its text representation is :func:`exam_text`, so a notebook without a
+    widget frontend still shows every question and answer. CSS classes for
+    browser tests: ``mm-exam``, ``mm-exam-q``, ``mm-exam-<id>``, ``mm-exam-answer``.
+    """
 
-        Its text representation is :func:`exam_text`, so a notebook without a
-        widget frontend still shows every question and answer. CSS classes for
-        browser tests: ``mm-exam``, ``mm-exam-q``, ``mm-exam-<id>``, ``mm-exam-answer``.
-        """
+    def __init__(self, questions: Sequence[ExamQuestion], values: Mapping[str, Any] | None = None,
+                 title: str = "Exam practice") -> None:
+        self.questions = list(questions)
+        self.values = dict(values or {})
+        self.title = title
+        answers = {q.id: render_answer(q, self.values) for q in self.questions}  # fail early on a missing value
+        self.accordions: dict[str, Any] = {}
+        boxes = [widgets.HTML(f"<h4>{html.escape(title)}</h4>")]
+        for q in self.questions:
+            head = widgets.HTML(f"<b>{q.id}</b> [{q.marks} marks, {html.escape(q.topic)}]<br>{_md_html(q.question)}")
+            scheme = "<ul>" + "".join(f"<li>[{m}] {html.escape(p)}</li>" for p, m in q.marking_scheme) + "</ul>"
+            accordion = widgets.Accordion(children=[widgets.HTML(_md_html(answers[q.id])), widgets.HTML(scheme)],
+                                          titles=("Model answer", f"Marking scheme ({q.marks} marks)"))
+            accordion.selected_index = None  # closed: try the question first
+            accordion.add_class("mm-exam-answer")
+            self.accordions[q.id] = accordion
+            box = widgets.VBox([head, accordion])
+            box.add_class("mm-exam-q")
+            box.add_class(f"mm-exam-{q.id}")
+            boxes.append(box)
+        super().__init__(boxes)
+        self.add_class("mm-exam")
 
-        def __init__(self, questions: Sequence[ExamQuestion], values: Mapping[str, Any] | None = None,
-                     title: str = "Exam practice") -> None:
-            self.questions = list(questions)
-            self.values = dict(values or {})
-            self.title = title
-            answers = {q.id: render_answer(q, self.values) for q in self.questions}  # fail early on a missing value
-            self.accordions: dict[str, Any] = {}
-            boxes = [widgets.HTML(f"<h4>{html.escape(title)}</h4>")]
-            for q in self.questions:
-                head = widgets.HTML(f"<b>{q.id}</b> [{q.marks} marks, {html.escape(q.topic)}]<br>{_md_html(q.question)}")
-                scheme = "<ul>" + "".join(f"<li>[{m}] {html.escape(p)}</li>" for p, m in q.marking_scheme) + "</ul>"
-                accordion = widgets.Accordion(children=[widgets.HTML(_md_html(answers[q.id])), widgets.HTML(scheme)],
-                                              titles=("Model answer", f"Marking scheme ({q.marks} marks)"))
-                accordion.selected_index = None  # closed: try the question first
-                accordion.add_class("mm-exam-answer")
-                self.accordions[q.id] = accordion
-                box = widgets.VBox([head, accordion])
-                box.add_class("mm-exam-q")
-                box.add_class(f"mm-exam-{q.id}")
-                boxes.append(box)
-            super().__init__(boxes)
-            self.add_class("mm-exam")
+    def reveal(self, qid: str) -> None:
+        """Open the model answer of one question (the same as clicking it)."""
+        if qid not in self.accordions:
+            raise ValueError(f"no question {qid!r} here; choose one of {', '.join(self.accordions)}.")
+        self.accordions[qid].selected_index = 0
 
-        def reveal(self, qid: str) -> None:
-            """Open the model answer of one question (the same as clicking it)."""
-            if qid not in self.accordions:
-                raise ValueError(f"no question {qid!r} here; choose one of {', '.join(self.accordions)}.")
-            self.accordions[qid].selected_index = 0
+    def __repr__(self) -> str:
+        return exam_text(self.questions, self.values, title=self.title)
 
-        def __repr__(self) -> str:
-            return exam_text(self.questions, self.values, title=self.title)
-
-        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-            bundle = super()._repr_mimebundle_(**kwargs)
-            bundle["text/plain"] = exam_text(self.questions, self.values, title=self.title)
-            return bundle
-
-else:  # pragma: no cover
-
-    class ExamPractice:  # type: ignore[no-redef]
-        """Text-only stand-in used when ipywidgets is not installed."""
-
-        def __init__(self, questions: Sequence[ExamQuestion], values: Mapping[str, Any] | None = None,
-                     title: str = "Exam practice") -> None:
-            self.questions, self.values, self.title = list(questions), dict(values or {}), title
-
-        def __repr__(self) -> str:
-            return exam_text(self.questions, self.values, title=self.title)
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = exam_text(self.questions, self.values, title=self.title)
+        return bundle
 
 
-def exam_practice(
-    marks: int | None = None,
-    values: Mapping[str, Any] | None = None,
-    *,
-    topic: str | None = None,
-) -> ExamPractice:
+def exam_practice(marks: int | None = None, values: Mapping[str, Any] | None = None, *, topic: str | None = None
+                  ) -> ExamPractice:
     """Exam questions with model answers hidden until clicked (text without a widget frontend).
 
-    Parameters
-    ----------
-    marks : {2, 5, 10}, optional
-        One mark level (default: all).
-    values : mapping, optional
-        The numbers the model answers need (see :func:`render_answer`).
-    topic : str, optional
-        One topic.
-
-    Examples
-    --------
     >>> practice = exam_practice(2, values={"micro_revenue": 121807.91, "micro_spend": 15278.76, "micro_roas": 7.97})
     >>> len(practice.questions) >= 4
     True
