@@ -1,4 +1,4 @@
-"""Tests of the targeting-plan audit (course_lib.analysis.privacy; the old path course_lib.analysis.ethics still works)."""
+"""Tests of the targeting-plan audit (course_lib.analysis.privacy)."""
 
 from __future__ import annotations
 
@@ -206,11 +206,3 @@ def test_tiny_selection_rates_are_not_shown_as_zero() -> None:
                                  groups={"gender": None})
     msg = found.query("check == 'exclusion disparity'")["message"].iloc[0]
     assert "selects 0% of M but 0.30% of F" in msg, msg
-
-
-def test_the_old_import_path_still_works() -> None:
-    """course_lib.analysis.ethics re-exports the audit until chapter 09 and campaign.py import it from privacy."""
-    from course_lib.analysis import ethics, privacy
-
-    assert ethics.audit_targeting_plan is privacy.audit_targeting_plan
-    assert ethics.sensitive_columns is privacy.sensitive_columns

@@ -25,6 +25,7 @@ import pandas as pd
 
 from course_lib.base.content import content_path, read_yaml
 from course_lib.base.validation import require_columns, require_number, require_positive_int
+from course_lib.analysis.targeting import seed_list
 from course_lib.market import simulator
 from course_lib.market.synthetic import SEGMENT_NAMES
 
@@ -94,17 +95,9 @@ def assemble(segment: str, **slots: str) -> simulator.Creative:
                               interest=interest, order_value=themes["offer"].order_value, description=text)
 
 
-def _seeds(seeds: int | Sequence[int]) -> list[int]:
-    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
-        return list(range(require_positive_int(seeds, "seeds")))
-    if isinstance(seeds, Sequence) and len(seeds) and not isinstance(seeds, str):
-        return [require_positive_int(s, "each seed", minimum=0) for s in seeds]
-    raise TypeError(f"seeds must be a number of runs (e.g. 10) or a list of seeds, got {seeds!r}.")
-
-
 def _target(customers: pd.DataFrame, audience: Any, market: Any) -> tuple[int, np.ndarray, Any]:
     """Audience size and the audience as a True/False array over the market's customers."""
-    from course_lib.analysis.targeting import audience_mask  # noqa: PLC0415
+    from course_lib.analysis.targeting import audience_mask  # noqa: PLC0415 (import cost)
 
     require_columns(customers, ["customer_id"], "customers")
     mask = audience_mask(customers, audience)
@@ -156,7 +149,7 @@ def compare_creatives(customers: pd.DataFrame, audience: Any, creatives: Mapping
     if not named:
         raise ValueError("creatives is empty; give at least one creative.")
     budget = require_number(budget, "budget", minimum=0.0, inclusive=False)
-    runs, channel = _seeds(seeds), simulator.resolve_channel(channel)
+    runs, channel = seed_list(seeds), simulator.resolve_channel(channel)
     size, target, market = _target(customers, audience, market)
     rows = {name: _average(target, size, c, channel, budget, runs, market) for name, c in named.items()}
     return pd.DataFrame.from_dict(rows, orient="index").drop(columns="reach").rename_axis("creative")
@@ -188,7 +181,7 @@ def frequency_curve(customers: pd.DataFrame, audience: Any, creative: Any, chann
     if caps != sorted(set(caps)):
         raise ValueError(f"caps must be increasing and distinct, got {caps}.")
     fatigue = require_number(fatigue, "fatigue", minimum=0.0, maximum=1.0)
-    runs = _seeds(seeds)
+    runs = seed_list(seeds)
     size, target, market = _target(customers, audience, market)
     budget = float(size * max(caps) * ch.price)  # always enough for `cap` showings to everyone
     rows = {cap: _average(target, size, creative, dataclasses.replace(ch, max_frequency=cap), budget, runs, market,
