@@ -1,4 +1,6 @@
-"""Tests of course_lib.chapters.ch11_economics_of_micromarketing: costs against hand arithmetic, plans against plain pandas, the simulator wiring.
+"""Tests of course_lib.chapters.ch11_economics_of_micromarketing.
+
+Costs against hand arithmetic, plans against plain pandas, the simulator wiring.
 
 Simulation tests run on a small generated market (fast); the expected values are recomputed here
 independently (budgets from the channel price list, partitions from the raw rules).

@@ -90,7 +90,8 @@ def test_q2_right_and_wrong(student_runs):
 def test_q2_expected_value_comes_from_the_simulation(monkeypatch, student_runs):
     a, b = student_runs
     monkeypatch.setattr(ch10, "student_test", lambda *args: {"A": b, "B": a})  # roles swapped, same p-value
-    assert workbook()["q2"].evaluate(two_proportion_ztest(b.clicks, b.reach, a.clicks, a.reach).p_value).status == "correct"
+    swapped = two_proportion_ztest(b.clicks, b.reach, a.clicks, a.reach).p_value
+    assert workbook()["q2"].evaluate(swapped).status == "correct"
     fake_b = type(b)(**{**{k: getattr(b, k) for k in b.__dataclass_fields__}, "clicks": a.clicks})
     monkeypatch.setattr(ch10, "student_test", lambda *args: {"A": a, "B": fake_b})  # equal clicks: p near 1
     right = two_proportion_ztest(fake_b.clicks, fake_b.reach, a.clicks, a.reach).p_value

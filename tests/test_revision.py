@@ -261,5 +261,6 @@ def test_plain_text_reflows_paragraphs_and_items():
 def test_markdown_subset_to_html():
     html = _md_html("**Bold** and *it* <tag>\n\n- one\n  more\n1. two")
     assert html == "<p><b>Bold</b> and <i>it</i> &lt;tag&gt;</p><ul><li>one more</li></ul><ol><li>two</li></ol>"
-    assert _md_html("Intro:\n- a\n- b\nAfter the list.") == "<p>Intro:</p><ul><li>a</li><li>b</li></ul><p>After the list.</p>"
+    expected = "<p>Intro:</p><ul><li>a</li><li>b</li></ul><p>After the list.</p>"
+    assert _md_html("Intro:\n- a\n- b\nAfter the list.") == expected
     assert all(_md_html(q.question) for q in load_exam_questions())

@@ -224,7 +224,8 @@ def load_notes(topic: str | Sequence[str] | None = None, *, path: str | os.PathL
         points, chapters, sources = entry["points"], entry["chapters"], entry["sources"]
         if not isinstance(points, list) or not points or not all(_text(p) for p in points):
             raise RevisionError(f"{where}: points must be a non-empty list of text.")
-        if not isinstance(chapters, list) or not all(isinstance(c, str) and re.fullmatch(r"\d{2}", c) for c in chapters):
+        if not isinstance(chapters, list) or not all(isinstance(c, str) and re.fullmatch(r"\d{2}", c)
+                                                     for c in chapters):
             raise RevisionError(f"{where}: chapters must be a list of two-digit notebook numbers such as '05'.")
         if not isinstance(sources, list) or any(s not in citations for s in sources):
             raise RevisionError(f"{where}: sources must be a list of keys of {', '.join(citations)}.")
@@ -310,7 +311,7 @@ def learning_loop(*, path: str | os.PathLike[str] | None = None) -> pd.DataFrame
     citations = _citations()
     rows = []
     for i, step in enumerate(steps, start=1):
-        if not isinstance(step, dict) or set(step) != {"step", "what", "source"} or not all(_text(v) for v in step.values()):
+        if not isinstance(step, dict) or set(step) != {"step", "what", "source"} or not all(map(_text, step.values())):
             raise RevisionError(f"{name}: test_and_learn step {i} must have non-empty step, what and source.")
         if step["source"] not in citations:
             raise RevisionError(f"{name}: test_and_learn step {i}: source {step['source']!r} is not one of "
@@ -364,8 +365,8 @@ def _parse_exam_question(raw: Any, where: str, topics: Mapping[str, str], declar
         return None
     missing, extra = sorted(_QUESTION_FIELDS - set(raw)), sorted(set(raw) - _QUESTION_FIELDS)
     if missing or extra:
-        errors.append(f"{where}: " + "; ".join(
-            ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(extra)}"] if extra else [])))
+        problems = [f"{word} {', '.join(keys)}" for word, keys in (("missing", missing), ("unknown", extra)) if keys]
+        errors.append(f"{where}: " + "; ".join(problems))
         return None
     qid, marks = raw["id"], raw["marks"]
     where = f"{where} ({qid})"
@@ -589,9 +590,7 @@ class ExamPractice(widgets.VBox):
         return exam_text(self.questions, self.values, title=self.title)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = exam_text(self.questions, self.values, title=self.title)
-        return bundle
+        return {**super()._repr_mimebundle_(**kwargs), "text/plain": repr(self)}  # the text view is exam_text
 
 
 def exam_practice(marks: int | None = None, values: Mapping[str, Any] | None = None, *, topic: str | None = None
