@@ -170,3 +170,36 @@ def test_rules_reject_a_bad_notebook() -> None:
     assert check_cell_length(nb)
     assert check_cleared(nb)
     assert check_name(Path("Intro Notebook.ipynb")) and not check_name(Path("03-data-for-micromarketing.ipynb"))
+
+
+# --------------------------------------------------------------------------- estimated times
+
+import importlib.util  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("estimate_time", REPO_ROOT / "tools" / "estimate_time.py")
+estimate_time = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(estimate_time)
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+def test_stated_time_matches_the_estimate(path: Path) -> None:
+    """The time a chapter states is within 10 minutes of tools/estimate_time.py's estimate (the method is in
+    instructors/guide.md): reading at 120 words a minute, 1.5 minutes a code cell, 3 an explorer, 1 a quiz question."""
+    stated = estimate_time.stated_minutes(path)
+    assert stated is not None, f"{path.name}: the first cell should say 'Estimated time: N minutes'"
+    estimate = estimate_time.estimate_minutes(path)
+    low, high = stated
+    assert low - 10 <= estimate <= high + 10, (
+        f"{path.name} says {low}-{high} minutes; the estimate is {estimate} (python tools/estimate_time.py {path})")
+
+
+def test_time_estimate_grows_with_the_work(tmp_path: Path) -> None:
+    short = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T\n\n*Estimated time: 5 minutes.*")])
+    long = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("word " * 1200)]
+                                    + [nbformat.v4.new_code_cell("x = 1") for _ in range(10)])
+    nbformat.write(short, tmp_path / "98-a.ipynb")
+    nbformat.write(long, tmp_path / "99-b.ipynb")
+    assert estimate_time.estimate_minutes(tmp_path / "98-a.ipynb") == 5
+    assert estimate_time.estimate_minutes(tmp_path / "99-b.ipynb") == 25  # 10 reading + 15 code
+    assert estimate_time.stated_minutes(tmp_path / "98-a.ipynb") == (5, 5)
+    assert estimate_time.stated_minutes(tmp_path / "99-b.ipynb") is None
