@@ -1,7 +1,7 @@
 """Checks of workbook 11-economics-of-micromarketing: right answers, typical wrong answers, the placeholder and None.
 
 The expected CAC is recomputed here from the per-segment simulation with plain arithmetic (not with
-add_costs/plan_totals), and the sweet spot from the per-segment rows with a plain groupby.
+add_costs), and the sweet spot from the per-segment rows with a plain groupby.
 """
 
 from __future__ import annotations
