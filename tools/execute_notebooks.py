@@ -8,8 +8,8 @@ Usage::
 Each notebook runs top to bottom in a fresh ``python3`` kernel, in its own
 folder, with a fresh empty progress file (so saved progress from an author's
 own study never leaks into committed outputs), and with timing metadata
-switched off so re-running an unchanged notebook changes nothing but the
-widget state ids. Authors never hand-edit outputs: they run this.
+switched off and no saved widget state, so re-running an unchanged notebook
+changes nothing. Authors never hand-edit outputs: they run this.
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ def execute(path: Path, timeout: int = 300) -> float:
         start = time.perf_counter()
         client.execute()
         elapsed = time.perf_counter() - start
+    # No saved widget state: a static view (nbconvert, a Git hosting preview) then shows each widget's
+    # readable text/HTML fallback instead of an empty widget; a live kernel redraws the widgets anyway.
+    nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return elapsed
 
