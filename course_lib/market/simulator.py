@@ -448,7 +448,3 @@ def compare(plans: Mapping[str, Mapping[str, Any]], *, seed: int = 0, market: Ma
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "plan"
     return out
-
-
-# TRANSITIONAL aliases while chapter modules move to the public names (removed at the end of issue 16).
-_default_market, _prepared, _resolve_channel = default_market, market_arrays, resolve_channel
