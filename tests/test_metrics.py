@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from course_lib.analysis.metrics import (
     METRIC_NOTES,
+    POOLED_REACH_NOTE,
     campaign_report,
     conversion_rate,
     cost_per_target,
@@ -106,12 +107,15 @@ def _reference_report(rows: pd.DataFrame, by: list[str]) -> dict[tuple, dict[str
         key = tuple(rec[b] for b in by)
         for c in cols:
             sums[key][c] += rec[c]
+        sums[key]["rows"] += 1
 
     def div(a: float, b: float) -> float:
         return a / b if b else float("nan")
 
     out = {}
     for key, s in sums.items():
+        if s["rows"] > 1:  # reach is people: the reach of several rows is unknown without the customers
+            s["reach"] = 0.0
         out[key] = {
             "ctr": div(s["clicks"], s["impressions"]),
             "conversion_rate": div(s["conversions"], s["clicks"]),
@@ -135,7 +139,8 @@ def test_report_matches_plain_python(rows: pd.DataFrame, by: list[str]) -> None:
         for name, value in ref.items():
             if math.isnan(value):
                 assert math.isnan(rec[name]), name
-                assert METRIC_NOTES[name] in rec["note"]
+                pooled = name in ("cost_per_target", "frequency", "engagement_rate") and math.isnan(rec["reach"])
+                assert (POOLED_REACH_NOTE if pooled else METRIC_NOTES[name]) in rec["note"]
             else:
                 assert rec[name] == pytest.approx(value), name
                 assert METRIC_NOTES[name] not in rec["note"]
@@ -239,3 +244,69 @@ def test_reach_rate_is_reach_over_audience():
     assert got[0] == pytest.approx(4578 / 6370) and np.isnan(got[1]) and got[2] == pytest.approx(1.25)
     with pytest.raises(ValueError, match="reach"):
         reach_rate([-1], [10])
+
+
+# --------------------------------------------------------------------------- reach is people (issue 15)
+
+
+def test_unique_reach_counts_each_person_once() -> None:
+    from course_lib.analysis.metrics import unique_reach
+
+    people = pd.DataFrame({"age": [20, 30, 40, 50], "consent_sms": [True, True, True, False],
+                           "consent_ads": [True] * 4})
+    lines = pd.DataFrame({"audience_rule": ["age < 35", ""], "channel": ["sms", "social_ads"], "reach": [2, 4]})
+    assert unique_reach(lines, people) == 4.0  # not 2 + 4
+    half = lines.assign(reach=[2, 2])  # the ads line reached 2 of 4 at random: the two young ones are certain
+    assert unique_reach(half, people) == pytest.approx(2 + 2 * 0.5)
+    with pytest.raises(ValueError, match="reports reach 3"):
+        unique_reach(lines.assign(reach=[3, 4]), people)  # only two people under 35 with SMS consent
+
+
+def test_pooled_reach_needs_the_customers(rows: pd.DataFrame) -> None:
+    report = campaign_report(rows, by="campaign")  # six rows in one group
+    assert math.isnan(report.loc[0, "reach"]) and report.loc[0, "note"].startswith(POOLED_REACH_NOTE)
+    single = campaign_report(rows.iloc[:1], by="campaign")
+    assert single.loc[0, "reach"] == 4_000 and single.loc[0, "frequency"] == pytest.approx(2.5)
+
+
+@pytest.fixture(scope="module")
+def course_log():
+    from course_lib.market.datasets import load_campaigns, load_customers
+
+    return load_campaigns(), load_customers()
+
+
+@pytest.mark.parametrize("by", [[], "campaign", "segment", "channel", ["campaign", "segment"], "creative"])
+def test_every_report_on_the_campaign_log_keeps_reach_within_the_population(course_log, by) -> None:
+    """Reach <= customers and frequency >= 1 in every table campaign_report makes of the course's campaign log.
+
+    Fails on the old report, which added the reach of the two Diwali mass-sale lines: 68,243 of 50,000 people.
+    """
+    log, customers = course_log
+    for report in (campaign_report(log, by=by, customers=customers), campaign_report(log, by=by)):
+        known = report.dropna(subset=["reach"])
+        assert (known["reach"] <= len(customers)).all(), known[["reach"]]
+        assert (known["frequency"] >= 1).all(), known[["frequency"]]
+        assert (known["reach"] <= known["impressions"]).all()
+    full = campaign_report(log, by=by, customers=customers)
+    assert full["reach"].notna().all() and (full["frequency"] >= 1).all()
+
+
+def test_unique_reach_agrees_with_the_simulator(course_log) -> None:
+    """The estimate is within 0.5% of the people the simulator actually served (reconstructed from its seeds)."""
+    from course_lib.analysis.consent import channel_requirements
+    from course_lib.analysis.metrics import unique_reach
+    from course_lib.market.build import DEFAULT_SEED
+
+    log, customers = course_log
+    needs = channel_requirements()
+    for name, lines in log.groupby("campaign"):
+        served = np.zeros(len(customers), dtype=bool)
+        for i, line in lines.iterrows():  # simulate(): order = rng.permutation(reachable); served = order[:reach]
+            rule = line["audience_rule"] if isinstance(line["audience_rule"], str) and line["audience_rule"] else None
+            can = (customers.eval(rule).to_numpy() if rule else np.ones(len(customers), bool)) \
+                & customers[needs[line["channel"]]].to_numpy()
+            idx = np.flatnonzero(can)
+            served[idx[np.random.default_rng(DEFAULT_SEED + i).permutation(len(idx))[: line["reach"]]]] = True
+        assert unique_reach(lines, customers) == pytest.approx(served.sum(), rel=0.005), name
+        assert served.sum() <= len(customers)

@@ -7,6 +7,11 @@ campaign rows per group, computes every metric from the totals and says in a
 ``note`` column which metrics are undefined on a row and why
 (:data:`METRIC_NOTES`).
 
+Terms: *reach* = unique people reached; *impressions* (contacts) = messages
+delivered; *frequency* = impressions / reach. Reach is never added across
+lines that may reach the same people: :func:`unique_reach` estimates the
+people reached by several lines from the customers table.
+
 Examples
 --------
 >>> ctr(30, 1000), roas(500.0, 0.0)
@@ -24,7 +29,7 @@ import pandas as pd
 from course_lib.base.validation import require_columns, require_dataframe, require_no_missing, require_non_negative
 
 __all__ = ["ctr", "conversion_rate", "cpa", "roas", "cpm", "cost_per_target", "engagement_rate", "frequency",
-           "reach_rate", "campaign_report", "METRIC_NOTES"]
+           "reach_rate", "unique_reach", "campaign_report", "METRIC_NOTES", "POOLED_REACH_NOTE"]
 
 #: Why each metric can be undefined (used in the ``note`` column).
 METRIC_NOTES: dict[str, str] = {
@@ -37,6 +42,9 @@ METRIC_NOTES: dict[str, str] = {
     "engagement_rate": "engagement rate undefined (no reach)",
     "frequency": "frequency undefined (no reach)",
 }
+
+#: The note of a group whose reach cannot be added up (several lines, no customers table given).
+POOLED_REACH_NOTE = "reach of several lines unknown (people overlap; pass customers= to estimate it)"
 
 
 def _as_array(value: Any, arg: str) -> np.ndarray:
@@ -131,7 +139,7 @@ def engagement_rate(engagements: Any, reach: Any) -> Any:
 
 
 def frequency(impressions: Any, reach: Any) -> Any:
-    """Average frequency: impressions per person reached (NaN when reach is 0).
+    """Average frequency: impressions (contacts) / reach, messages per person reached (NaN when reach is 0).
 
     >>> frequency(4500, 1500)
     3.0
@@ -142,13 +150,51 @@ def frequency(impressions: Any, reach: Any) -> Any:
 def reach_rate(reach: Any, audience: Any) -> Any:
     """Share of a segment the campaign reached: reach / audience size (NaN for an empty audience).
 
-    Reach counts *people*, so it cannot exceed the audience of one campaign
-    line; a value above 1 means reach was summed over lines that overlap.
+    Reach counts *people*, so it cannot exceed the audience: a value above 1
+    means reach was summed over lines that reach the same people.
 
     >>> reach_rate([4578, 0], [6370, 0]).round(3).tolist()
     [0.719, nan]
     """
     return _ratio(reach, audience, "reach", "audience")
+
+
+def unique_reach(lines: pd.DataFrame, customers: pd.DataFrame, *, rule: str = "audience_rule",
+                 channel: str = "channel", reach: str = "reach") -> float:
+    """People reached by at least one of ``lines``: an expected value from the customers table.
+
+    Each line could reach the customers its ``rule`` selects (empty: everyone)
+    who consented to its ``channel``, and reached ``reach`` of them at random
+    (as the course's simulator serves them). A person is missed by every line
+    with probability the product of ``1 - reach / reachable`` over the lines
+    that could reach them; unique reach is the sum of ``1 -`` that over people.
+    Exact when each line reached everyone it could.
+
+    >>> people = pd.DataFrame({"age": [20, 30, 40, 50], "consent_sms": [True] * 4, "consent_ads": [True] * 4})
+    >>> two = pd.DataFrame({"audience_rule": ["age < 35", ""], "channel": ["sms", "social_ads"], "reach": [2, 4]})
+    >>> unique_reach(two, people)
+    4.0
+    """
+    from course_lib.analysis.consent import channel_requirements  # noqa: PLC0415 (loads the simulator)
+    from course_lib.analysis.segmentation import rule_mask  # noqa: PLC0415
+
+    require_dataframe(lines, "lines")
+    require_dataframe(customers, "customers")
+    require_columns(lines, [rule, channel, reach], "lines")
+    needs = channel_requirements()
+    missed = np.ones(len(customers))
+    for row in lines.itertuples(index=False):
+        text, name, served = getattr(row, rule), getattr(row, channel), getattr(row, reach)
+        text = None if not isinstance(text, str) or not text.strip() else text
+        if name not in needs:
+            raise ValueError(f"unknown channel {name!r}; channels are: {', '.join(needs)}.")
+        require_columns(customers, [needs[name]], "customers")
+        can = rule_mask(customers, text).to_numpy(dtype=bool) & customers[needs[name]].to_numpy(dtype=bool)
+        if served > can.sum():
+            raise ValueError(f"a {name} line reports reach {served:,} but only {int(can.sum()):,} customers "
+                             f"match its rule {text!r} and consented to {name}.")
+        missed[can] *= 1.0 - served / can.sum()
+    return float((1.0 - missed).sum())
 
 
 def campaign_report(
@@ -161,6 +207,7 @@ def campaign_report(
     revenue: str = "revenue",
     reach: str | None = "reach",
     engagements: str | None = "engagements",
+    customers: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Sum campaign rows per group and compute every metric from the totals.
 
@@ -174,14 +221,19 @@ def campaign_report(
         Column names of the counts and money (all >= 0).
     reach, engagements : str or None
         Optional columns, used when present (a name other than the default
-        must exist; ``None`` ignores them). Summed reach counts people
-        reached by two rows twice.
+        must exist; ``None`` ignores them).
+    customers : DataFrame, optional
+        The customers table. Reach counts people, so the reach of a group of
+        several rows is not their sum: with ``customers`` (and the rows'
+        ``audience_rule`` and ``channel``) it is :func:`unique_reach`, without
+        it NaN with :data:`POOLED_REACH_NOTE`. A group of one row keeps its reach.
 
     Returns
     -------
     DataFrame
-        One row per group (group columns first, sorted), the summed counts,
-        ``ctr``, ``conversion_rate``, ``cpa``, ``roas``, ``cpm``, with reach
+        One row per group (group columns first, sorted), the summed counts
+        (reach: unique people, see ``customers``), ``ctr``,
+        ``conversion_rate``, ``cpa``, ``roas``, ``cpm``, with reach
         ``cost_per_target`` and ``frequency`` (and ``engagement_rate``), and
         ``note``: the metrics that are NaN on the row and why.
 
@@ -213,19 +265,33 @@ def campaign_report(
     require_no_missing(data, [*by, *values], "data")
     require_non_negative(data, values, "data")
     if by:
-        sums = data.groupby(list(by), sort=True, observed=True)[values].sum().reset_index()
+        groups = data.groupby(list(by), sort=True, observed=True)
+        sums, parts = groups[values].sum().reset_index(), [rows for _, rows in groups]
     else:
-        sums = data[values].sum().to_frame().T
+        sums, parts = data[values].sum().to_frame().T, [data]
+    unknown = np.zeros(len(sums), dtype=bool)
+    if reach in optional:  # reach is people: never add it across rows
+        sums[reach] = sums[reach].astype("float64")
+        for i, rows in enumerate(parts):
+            if len(rows) > 1 and customers is None:
+                sums.loc[i, reach], unknown[i] = np.nan, True
+            elif len(rows) > 1:
+                sums.loc[i, reach] = round(unique_reach(rows, customers, reach=reach))
+        if customers is not None and (sums[reach] > len(customers)).any():
+            raise ValueError(f"reach above the {len(customers):,} customers: check the {reach!r} column.")
     metrics = {"ctr": ctr(sums[clicks], sums[impressions]),
                "conversion_rate": conversion_rate(sums[conversions], sums[clicks]),
                "cpa": cpa(sums[spend], sums[conversions]), "roas": roas(sums[revenue], sums[spend]),
                "cpm": cpm(sums[spend], sums[impressions])}
     if reach in optional:
-        metrics["cost_per_target"] = cost_per_target(sums[spend], sums[reach])
-        metrics["frequency"] = frequency(sums[impressions], sums[reach])
+        people = sums[reach].fillna(0)
+        metrics["cost_per_target"] = cost_per_target(sums[spend], people)
+        metrics["frequency"] = frequency(sums[impressions], people)
         if engagements in optional:
-            metrics["engagement_rate"] = engagement_rate(sums[engagements], sums[reach])
+            metrics["engagement_rate"] = engagement_rate(sums[engagements], people)
     out = sums.assign(**metrics)
-    out["note"] = ["; ".join(METRIC_NOTES[name] for name, vals in metrics.items() if np.isnan(vals[i]))
-                   for i in range(len(out))]
+    by_reach = ("cost_per_target", "frequency", "engagement_rate")
+    out["note"] = ["; ".join([POOLED_REACH_NOTE] * int(unknown[i]) + [
+        METRIC_NOTES[name] for name, vals in metrics.items()
+        if np.isnan(vals[i]) and not (unknown[i] and name in by_reach)]) for i in range(len(out))]
     return out
