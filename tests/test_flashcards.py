@@ -139,7 +139,7 @@ def test_buttons_drive_the_widget():
 def test_only_unknown_brings_back_cards_still_to_learn(capsys):
     total = len(load_deck("basics"))
     mark("term-ctr", known=True)
-    assert capsys.readouterr().out.strip() == "Note: saved 'term-ctr' as known."
+    assert capsys.readouterr().out.strip() == "Known: saved 'term-ctr' as known."
     mark("term-cpa", known=False)
     remaining = flashcards("basics", only_unknown=True)
     ids = [c.id for c in remaining.cards]

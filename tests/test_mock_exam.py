@@ -133,3 +133,23 @@ def test_standalone_must_be_a_boolean(tmp_path):
         "    options:\n      true: {explanation: yes}\n      false: {explanation: no}\n"
     )
     assert any("standalone must be true or false" in e for e in validate_bank(tmp_path))
+
+
+def test_case_questions_are_labelled_or_left_out(tmp_path):
+    """A question on a worked case (chapters 13-16) says which case it needs; --no-cases leaves them out."""
+    exam = build_mock_exam(40, seed=3)
+    case_qs = [q for q in exam.questions if q.case_chapter]
+    assert case_qs, "a 40-question paper should draw some case questions"
+    paper, key = mock_exam.paper_markdown(exam), mock_exam.key_markdown(exam)
+    for q in case_qs:
+        note = f"Case question: needs the case of chapter {q.notebook[:2]}"
+        for text in (paper, key):
+            block = text.split(q.prompt)[0].rsplit("## Question", 1)[1]
+            assert note in block, q.id
+    assert paper.count("Case question:") == len(case_qs)
+    assert mock_exam.paper_html(exam).count('class="case"') == len(case_qs)
+    plain = build_mock_exam(40, seed=3, cases=False)
+    assert not any(q.case_chapter for q in plain.questions) and "Case question" not in mock_exam.paper_markdown(plain)
+    out = tmp_path / "no-cases"
+    assert main(["--out", str(out), "--questions", "30", "--no-cases"]) == 0
+    assert "Case question" not in (out / "paper.md").read_text()

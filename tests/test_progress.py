@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -152,7 +153,7 @@ def test_reset_progress(pfile):
 def test_results_frame_columns(pfile):
     record_result("flashcard", "term-ctr", "dont_know", topic="metrics")
     frame = results_frame()
-    assert list(frame.columns) == ["kind", "item", "status", "topic", "notebook", "attempts", "success"]
+    assert list(frame.columns) == ["kind", "item", "status", "topic", "notebook", "attempts", "success", "first_success"]
     assert frame["success"].tolist() == [False]
     assert frame["status"].tolist() == ["dont_know"]
 
@@ -176,11 +177,11 @@ def test_progress_report_scores_by_topic_weakest_first(pfile):
         ok = status in {"correct", "know"}
         att, cor, todo = expected.get(topic, (0, 0, []))
         expected[topic] = (att + 1, cor + ok, todo + ([] if ok else [item]))
-    assert list(report.columns) == ["topic", "attempted", "correct", "score", "revise_next"]
+    assert list(report.columns) == ["topic", "attempted", "right_first_time", "score", "revise_next"]
     assert report["topic"].tolist() == ["metrics", "basics", "levels"]  # 1/3, 2/3, 1/1
     for row in report.itertuples():
         att, cor, todo = expected[row.topic]
-        assert (row.attempted, row.correct) == (att, cor)
+        assert (row.attempted, row.right_first_time) == (att, cor)
         assert row.score == pytest.approx(cor / att, abs=1e-3)
         assert sorted(filter(None, row.revise_next.split(", "))) == sorted(todo)
 
@@ -188,7 +189,7 @@ def test_progress_report_scores_by_topic_weakest_first(pfile):
 def test_progress_report_empty(pfile):
     report = progress_report()
     assert report.empty
-    assert list(report.columns) == ["topic", "attempted", "correct", "score", "revise_next"]
+    assert list(report.columns) == ["topic", "attempted", "right_first_time", "score", "revise_next"]
     assert isinstance(report, pd.DataFrame)
 
 
@@ -219,3 +220,41 @@ def test_atomic_write_gives_normal_permissions_and_keeps_existing_ones(tmp_path)
         assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "new"
     finally:
         os.umask(old)
+
+
+# --------------------------------------------------------------------------- first attempts (issue 20)
+
+
+def test_wrong_then_right_stays_a_weakness(pfile):
+    record_result("quiz", "levels-01", "incorrect", topic="segmentation-levels")
+    record_result("quiz", "levels-01", "correct", topic="segmentation-levels")
+    record_result("quiz", "basics-01", "correct", topic="basics")
+    rec = load_progress()["quiz"]["levels-01"]
+    assert (rec["status"], rec["first_status"], rec["attempts"]) == ("correct", "incorrect", 2)
+    report = progress_report().set_index("topic")
+    assert report.loc["segmentation-levels", "right_first_time"] == 0
+    assert report.loc["segmentation-levels", "score"] == 0.0
+    assert report.loc["segmentation-levels", "revise_next"] == "levels-01"
+    assert report.index[0] == "segmentation-levels"  # weakest first
+    assert report.loc["basics", "score"] == 1.0
+
+
+def test_a_blank_exercise_is_not_the_first_attempt(pfile):
+    record_result("exercise", "00-start-here:q1", "not_attempted", topic="metrics")
+    record_result("exercise", "00-start-here:q1", "correct", topic="metrics")
+    assert load_progress()["exercise"]["00-start-here:q1"]["first_status"] == "correct"
+
+
+def test_old_progress_files_still_load(pfile):
+    """A file written before first_status was kept: its records count by their saved status."""
+    old = {"version": 1, "exercise": {}, "flashcard": {},
+           "quiz": {"basics-01": {"status": "correct", "attempts": 2, "topic": "basics", "updated": "2024-01-01"},
+                    "basics-02": {"status": "incorrect", "attempts": 1, "topic": "basics"}}}
+    pfile.write_text(json.dumps(old))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ProgressWarning: the file is not moved aside
+        frame = results_frame()
+    assert frame.set_index("item")["first_success"].to_dict() == {"basics-01": True, "basics-02": False}
+    record_result("quiz", "basics-02", "correct", topic="basics")
+    assert load_progress()["quiz"]["basics-02"]["first_status"] == "incorrect"
+    assert pfile.with_name(pfile.name + ".corrupt-1").exists() is False

@@ -103,7 +103,7 @@ def test_answer_shows_and_records_the_same_feedback_as_the_widget(capsys):
     printed = capsys.readouterr().out.strip()
     widget = self_check("00-start-here", ids=["start-02"])
     panel = widget.panels[0]
-    panel.input.value = right
+    panel.select(right)
     fb = panel.check()
     assert printed == fb.text
     assert "Correct" in panel.feedback.value
@@ -158,11 +158,11 @@ def test_widget_check_retry_and_score():
     assert "mm-feedback" in single.feedback._dom_classes
     assert "mm-score" in widget.score_label._dom_classes
     assert widget.score_label.value == "Score: 0 / 3 (checked 0)"
-    single.input.value = _label("start-01", correct=False)[0]
+    single.select(_label("start-01", correct=False)[0])
     single.button.click()
     assert "mm-incorrect" in single.feedback.value
     assert widget.score_label.value == "Score: 0 / 3 (checked 1)"
-    single.input.value = _label("start-01")[0]  # retry
+    single.select(_label("start-01")[0])  # retry
     single.button.click()
     assert "mm-correct" in single.feedback.value
     numeric.input.value = "0.025"
@@ -317,3 +317,91 @@ def test_load_bank_cache_sees_edits(tmp_path):
 
 def test_module_constants():
     assert quiz.QUESTION_TYPES == ("single", "multiple", "true_false", "numeric")
+
+
+# --------------------------------------------------------------------------- what the student sees (issue 20)
+
+
+def test_answer_grades_the_letters_the_drill_showed(capsys):
+    """Chapter 17: the drill shows options with seed 17; answer() must grade those letters, not seed 0's."""
+    from course_lib.learning.revision import drill
+
+    quiz_widget = drill(15, seed=17)
+    moved = [q for q in quiz_widget.questions if q.type == "single" and _label(q.id, seed=17) != _label(q.id, seed=0)]
+    assert moved, "no drill question whose right letter depends on the seed: the test would prove nothing"
+    for q in moved:
+        answer(q.id, _label(q.id, seed=17)[0])
+        assert capsys.readouterr().out.startswith("Correct"), q.id
+        assert load_progress()["quiz"][q.id]["status"] == "correct"
+    assert f'seed=17)' in repr(quiz_widget)  # the text view says which letters it uses
+    answer(moved[0].id, _label(moved[0].id, seed=0)[0], seed=0)  # an explicit seed still wins
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_single_choice_ticks_one_option_at_a_time():
+    panel = self_check("00-start-here", ids=["start-01"]).panels[0]
+    boxes = panel.input.children
+    boxes[0].value = True
+    boxes[1].value = True
+    assert [b.value for b in boxes] == [False, True] + [False] * (len(boxes) - 2)
+    assert panel.choice() == panel.question.labels(0)[1]
+
+
+def test_option_labels_render_code_not_backticks():
+    with_code = [q for q in load_bank() if q.type != "numeric" and any("`" in o.text for o in q.options)]
+    assert with_code, "the bank has no option with `code` to check"
+    q = with_code[0]
+    panel = self_check(q.notebook, ids=[q.id]).panels[0]
+    descriptions = [box.description for box in panel.input.children]
+    assert all(box.description_allow_html for box in panel.input.children)
+    assert not any("`" in d for d in descriptions) and any("<code>" in d for d in descriptions)
+
+
+def test_right_and_wrong_feedback_look_different():
+    panel = self_check("00-start-here", ids=["start-01"]).panels[0]
+    panel.select(_label("start-01", correct=False)[0])
+    panel.check()
+    wrong = panel.feedback.value
+    panel.select(_label("start-01")[0])
+    panel.check()
+    right = panel.feedback.value
+    assert "mm-incorrect" in wrong and "\u2717" in wrong and "#b3261e" in wrong and "Incorrect:" in wrong
+    assert "mm-correct" in right and "\u2713" in right and "#1a7f37" in right and "Correct:" in right
+    assert 'aria-hidden="true"' in right  # the icon is decoration; the word is read out
+
+
+def test_self_check_opens_with_the_chapters_own_questions():
+    for notebook in sorted({q.notebook for q in load_bank()}):
+        questions = self_check(notebook).questions
+        sources = [q.source for q in questions]
+        own = max(set(sources), key=sources.count)
+        assert questions[0].source == own, (notebook, questions[0].id)
+    assert self_check("02-segmentation-levels").questions[0].id.startswith("levels-")
+
+
+def test_a_long_self_check_is_paged():
+    widget = self_check("02-segmentation-levels")
+    assert len(widget.questions) == 16 and widget.pages == 2 and widget.per_page == 8
+    shown = [p.box.layout.display != "none" for p in widget.panels]
+    assert sum(shown) == 8 and shown[:8] == [True] * 8
+    widget.nav.children[2].click()  # Next questions
+    assert [p.box.layout.display != "none" for p in widget.panels][8:] == [True] * 8
+    assert widget.page_label.value == "Questions 9-16 of 16" and widget.nav.children[2].disabled
+    short = self_check("00-start-here")
+    assert short.pages == 1 and short.nav.layout.display == "none"
+    for notebook in sorted({q.notebook for q in load_bank()}):  # no page longer than 10 questions
+        assert self_check(notebook).per_page <= 10, notebook
+
+
+def test_widget_has_an_html_view_for_static_renderers():
+    widget = self_check("00-start-here")
+    html = widget._repr_mimebundle_()["text/html"]
+    assert 'class="mm-quiz-static"' in html
+    for q in widget.questions:
+        assert quiz.code_spans(q.prompt) in html
+    assert "<code>____</code>" in html and "`" not in html.replace("<code>", "")
+
+
+def test_case_questions_name_their_case_chapter():
+    assert get_question("case-coaching-01").case_chapter == "13-case-coaching-centre"
+    assert get_question("levels-01").case_chapter is None

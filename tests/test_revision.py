@@ -37,7 +37,7 @@ def test_weights_follow_the_formula(progress):
     record_result("quiz", "metrics-02", "incorrect", topic="metrics", path=progress)
     record_result("flashcard", "term-x", "know", topic="basics", path=progress)
     w = topic_weights(progress, base=1.0, boost=3.0).set_index("topic")
-    assert w.loc["rfm", ["attempted", "correct"]].tolist() == [3, 0]
+    assert w.loc["rfm", ["attempted", "right_first_time"]].tolist() == [3, 0]
     assert w.loc["rfm", "weight"] == pytest.approx(4.0)      # all wrong: base + boost
     assert w.loc["metrics", "weight"] == pytest.approx(2.5)  # half right
     assert w.loc["basics", "weight"] == pytest.approx(1.0)   # all known
@@ -264,3 +264,27 @@ def test_markdown_subset_to_html():
     expected = "<p>Intro:</p><ul><li>a</li><li>b</li></ul><p>After the list.</p>"
     assert _md_html("Intro:\n- a\n- b\nAfter the list.") == expected
     assert all(_md_html(q.question) for q in load_exam_questions())
+
+
+def test_wrong_then_right_still_weighs_the_topic_as_weak(progress):
+    """First attempts count: a topic got wrong and then right keeps its weight and its questions come first."""
+    qs = _answer_all(progress, "rfm", "incorrect", n=2)
+    _answer_all(progress, "rfm", "correct")  # every rfm question now right; only the first two were missed
+    w = topic_weights(progress).set_index("topic")
+    n = len([q for q in load_bank() if q.topic == "rfm"])
+    assert w.loc["rfm", "score"] == pytest.approx((n - 2) / n)  # latest statuses would give 1.0
+    picked = [q.id for q in drill_questions(40, seed=1, progress_path=progress) if q.topic == "rfm"][:2]
+    assert picked and set(picked) <= {q.id for q in qs}  # the ones missed at first come first
+
+
+def test_exam_practice_has_an_html_view_for_static_renderers():
+    from course_lib.learning.revision import exam_practice, load_exam_questions, render_answer
+
+    practice = exam_practice(2, values=VALUES)
+    bundle = practice._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert 'class="mm-exam-static"' in html and "application/vnd.jupyter.widget-view+json" in bundle
+    for q in practice.questions:
+        assert q.id in html and "<summary>Model answer</summary>" in html
+    first = " ".join(render_answer(load_exam_questions(2)[0], VALUES).split()[:12])
+    assert first in html

@@ -4,7 +4,9 @@
 (paper and answer key, Markdown and printable self-contained HTML) into ``DIR``. The same
 seed gives the same paper, byte for byte. Questions are drawn from the whole bank without
 repetition, spread over the topics as evenly as the bank allows; ``standalone: false``
-questions (about a notebook's own results) are never drawn.
+questions (about a notebook's own results) are never drawn. A question about a worked case
+(chapters 13-16) is labelled with the case it needs on the paper and in the key; ``cases=False``
+(``--no-cases``, for a paper set before the cases are taught) leaves them out.
 
 >>> exam = build_mock_exam(10, seed=7)
 >>> len(exam.questions), len({q.id for q in exam.questions}), build_mock_exam(10, seed=7).ids() == exam.ids()
@@ -95,7 +97,7 @@ def allocate_by_topic(n_questions: int, available: dict[str, int], *, seed: int 
 
 
 def build_mock_exam(n_questions: int = 20, *, seed: int = 0, topics: Sequence[str] | None = None,
-                    bank: Sequence[Question] | None = None, title: str | None = None) -> MockExam:
+                    bank: Sequence[Question] | None = None, title: str | None = None, cases: bool = True) -> MockExam:
     """Draw a topic-balanced paper of ``n_questions`` distinct questions (same seed, same paper).
 
     ``topics`` limits the draw (default: every topic but ``EXCLUDED_BY_DEFAULT``); ``bank``
@@ -107,7 +109,7 @@ def build_mock_exam(n_questions: int = 20, *, seed: int = 0, topics: Sequence[st
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}.")
-    questions = [q for q in (load_bank() if bank is None else bank) if q.standalone]
+    questions = [q for q in (load_bank() if bank is None else bank) if q.standalone and (cases or not q.case_chapter)]
     by_topic: dict[str, list[Question]] = {}
     for q in questions:
         by_topic.setdefault(q.topic, []).append(q)
@@ -144,6 +146,14 @@ def _label(label: str) -> str:
     return label.upper() if len(label) == 1 else label.capitalize()
 
 
+def _case_note(q: Question) -> str:
+    """The label of a question that needs a worked case, e.g. "Case question: needs the case of chapter 13 ..."."""
+    if not q.case_chapter:
+        return ""
+    number, name = q.case_chapter[:2], q.case_chapter[3:].replace("case-", "").replace("-", " ")
+    return f"Case question: needs the case of chapter {number} ({name})."
+
+
 def _option_line(label: str, text: str) -> str:
     return text if label in {"true", "false"} else f"{_label(label)}. {text}"
 
@@ -158,7 +168,8 @@ def paper_markdown(exam: MockExam) -> str:
     lines = _header(exam, "question paper")
     lines += ["Name: ____________________   Roll number: __________", ""]
     for i, q in enumerate(exam.questions, 1):
-        lines += [f"## Question {i}", "", q.prompt, "", f"*{_instruction(q)}*", ""]
+        lines += [f"## Question {i}", ""] + ([f"**{_case_note(q)}**", ""] if q.case_chapter else [])
+        lines += [q.prompt, "", f"*{_instruction(q)}*", ""]
         if q.type == "numeric":
             lines += ["Answer: ______________", ""]
         else:
@@ -183,8 +194,8 @@ def key_markdown(exam: MockExam) -> str:
     lines = _header(exam, "answer key")
     for i, q in enumerate(exam.questions, 1):
         answer, notes = _key_entry(q, exam.seed)
-        lines += [f"## Question {i}", "", f"*{q.topic} · {q.difficulty} · from {q.notebook} · id {q.id}*", "",
-                  q.prompt, "", f"**Answer: {answer}**", ""]
+        lines += [f"## Question {i}", "", f"*{q.topic} · {q.difficulty} · from {q.notebook} · id {q.id}*", ""]
+        lines += ([f"**{_case_note(q)}**", ""] if q.case_chapter else []) + [q.prompt, "", f"**Answer: {answer}**", ""]
         lines += [f"- {n}" for n in notes]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -231,8 +242,9 @@ def paper_html(exam: MockExam) -> str:
     """The question paper as one printable, self-contained HTML page."""
     body = ['<p>Name: <span class="blank"></span> &nbsp; Roll number: <span class="blank"></span></p>']
     for i, q in enumerate(exam.questions, 1):
-        body += ['<section class="question">', f"<h2>Question {i}</h2>", f"<p>{_inline(q.prompt)}</p>",
-                 f'<p class="instruction">{html.escape(_instruction(q))}</p>']
+        body += ['<section class="question">', f"<h2>Question {i}</h2>"]
+        body += [f'<p class="case"><strong>{html.escape(_case_note(q))}</strong></p>'] if q.case_chapter else []
+        body += [f"<p>{_inline(q.prompt)}</p>", f'<p class="instruction">{html.escape(_instruction(q))}</p>']
         if q.type == "numeric":
             body.append('<p>Answer: <span class="blank"></span></p>')
         else:
@@ -249,7 +261,8 @@ def key_html(exam: MockExam) -> str:
     for i, q in enumerate(exam.questions, 1):
         answer, notes = _key_entry(q, exam.seed)
         meta = html.escape(f"{q.topic} · {q.difficulty} · from {q.notebook} · id {q.id}")
-        body += ['<section class="question">', f"<h2>Question {i}</h2>", f'<p class="meta">{meta}</p>',
+        case = [f'<p class="case"><strong>{html.escape(_case_note(q))}</strong></p>'] if q.case_chapter else []
+        body += ['<section class="question">', f"<h2>Question {i}</h2>", f'<p class="meta">{meta}</p>', *case,
                  f"<p>{_inline(q.prompt)}</p>", f'<p class="answer">Answer: {html.escape(answer)}</p>', "<ul>",
                  *[f"<li>{_inline(n)}</li>" for n in notes], "</ul>", "</section>"]
     return _page(f"{exam.title} (answer key)", _meta(exam), body)
@@ -283,13 +296,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="folder to write paper.* and answer-key.* into")
     parser.add_argument("--topics", default=None, help="comma-separated topics to draw from (default: all)")
     parser.add_argument("--title", default=None, help="heading of the paper")
+    parser.add_argument("--no-cases", action="store_true", help="leave out questions on the worked cases (13-16)")
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:
         return int(exc.code or 0)
     topics = [t.strip() for t in args.topics.split(",") if t.strip()] if args.topics else None
     try:
-        exam = build_mock_exam(args.questions, seed=args.seed, topics=topics, title=args.title)
+        exam = build_mock_exam(args.questions, seed=args.seed, topics=topics, title=args.title, cases=not args.no_cases)
         written = write_mock_exam(exam, args.out)
     except (ValueError, TypeError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

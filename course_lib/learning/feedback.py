@@ -45,7 +45,13 @@ class Placeholder:
 ____ = Placeholder()
 
 _TITLES = {"correct": "Correct", "incorrect": "Incorrect", "not_attempted": "Not attempted yet", "hint": "Hint",
-           "solution": "Solution", "info": "Note"}
+           "solution": "Solution", "info": "Note", "know": "Known", "dont_know": "Not known yet"}
+#: Icon, accent colour and background per status: right and wrong must look different at a glance
+#: (the words stay for screen readers; the icon is hidden from them).
+_LOOK = {"correct": ("\u2713", "#1a7f37", "#e8f5e9"), "know": ("\u2713", "#1a7f37", "#e8f5e9"),
+         "incorrect": ("\u2717", "#b3261e", "#fdecea"), "dont_know": ("\u21bb", "#8a5300", "#fff4e0"),
+         "not_attempted": ("\u2026", "#5f6368", "#f1f3f4"), "hint": ("?", "#0b57d0", "#e8f0fe"),
+         "solution": ("\u270e", "#6a1b9a", "#f3e8fd"), "info": ("i", "#0b57d0", "#e8f0fe")}
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,20 @@ class Feedback:
         return self.text
 
     def _repr_html_(self) -> str:
-        """HTML with stable CSS classes (``mm-feedback`` + ``mm-<status>``) for browser tests."""
+        """HTML with stable CSS classes (``mm-feedback`` + ``mm-<status>``, ``mm-icon``), coloured per status.
+
+        >>> Feedback("correct", "Yes.")._repr_html_().count("#1a7f37") > 0
+        True
+        """
         status = self.status.replace("_", "-")
-        body = f"<b>{html.escape(self.title)}:</b> {code_spans(self.message)}"
+        icon, colour, background = _LOOK.get(self.status, _LOOK["info"])
+        body = (f'<span class="mm-icon" aria-hidden="true" style="color:{colour};font-weight:bold;'
+                f'margin-right:.4em">{icon}</span><b>{html.escape(self.title)}:</b> {code_spans(self.message)}')
         if self.code:
             body += f'<pre class="mm-code"><code>{html.escape(self.code.rstrip(chr(10)))}</code></pre>'
-        return f'<div class="mm-feedback mm-{status}">{body}</div>'
+        style = (f"border-left:4px solid {colour};background:{background};color:#1f1f1f;"
+                 "padding:.35em .7em;margin:.25em 0;border-radius:3px")
+        return f'<div class="mm-feedback mm-{status}" role="status" style="{style}">{body}</div>'
 
 
 def code_spans(text: str) -> str:

@@ -24,13 +24,13 @@ from typing import Any
 
 
 from course_lib.base import paths
-from course_lib.learning.feedback import Feedback, show
+from course_lib.learning.feedback import Feedback, code_spans, show
 from course_lib.learning.progress import load_progress, record_result
 from course_lib.base.content import ContentError, read_yaml
 
 __all__ = [
     "FLASHCARDS_DIR", "DeckError", "Card", "validate_decks", "load_deck", "deck_names", "mark", "deck_text",
-    "flashcards", "FlashcardWidget",
+    "deck_html", "flashcards", "FlashcardWidget",
 ]
 
 #: Where the decks live.
@@ -216,13 +216,18 @@ def mark(card_id: str, known: bool) -> None:
     """Mark a card as known or not (what the widget's buttons do) and save it.
 
     >>> mark("term-micromarketing", known=True)  # doctest: +SKIP
-    Note: saved 'term-micromarketing' as known.
+    Known: saved 'term-micromarketing' as known.
     """
     if not isinstance(known, bool):
         raise TypeError(f"known must be True or False, got {known!r}.")
     card = _find(card_id)
     _record(card, known)
-    show(Feedback("info", f"saved {card.id!r} as {'known' if known else 'not known yet'}."))
+    show(_marked(card, known))
+
+
+def _marked(card: Card, known: bool) -> Feedback:
+    """The feedback for a mark: green "Known" or amber "Not known yet" (see learning.feedback)."""
+    return Feedback("know" if known else "dont_know", f"saved {card.id!r} as {'known' if known else 'not known yet'}.")
 
 
 def _order(cards: Sequence[Card], seed: int, shuffle: bool, only_unknown: bool) -> list[Card]:
@@ -250,6 +255,19 @@ def deck_text(cards: Sequence[Card], *, title: str = "Flashcards") -> str:
     return "\n".join(lines)
 
 
+def deck_html(cards: Sequence[Card], *, title: str = "Flashcards") -> str:
+    """The deck as static HTML (a notebook viewed without a kernel): each front, its back behind a click.
+
+    >>> "<details" in deck_html(load_deck("basics")[:1])
+    True
+    """
+    items = "".join(f"<li><details><summary><b>{_html(c.front)}</b> <small>[{c.id}]</small></summary>"
+                    f"{_html(c.back)}</details></li>" for c in cards)
+    n = len(cards)
+    return (f'<div class="mm-flashcards-static"><h4>{_html(title)}</h4><p>{n} card{"s" if n != 1 else ""}: '
+            f"click a card to turn it over; run the notebook to mark what you know.</p><ol>{items}</ol></div>")
+
+
 try:
     import ipywidgets as widgets
 except ImportError:  # pragma: no cover
@@ -257,9 +275,7 @@ except ImportError:  # pragma: no cover
 
 
 def _html(text: str) -> str:
-    import html
-
-    return "<br>".join(html.escape(line) for line in text.splitlines())
+    return "<br>".join(code_spans(line) for line in text.splitlines())
 
 
 if widgets is not None:
@@ -269,7 +285,7 @@ if widgets is not None:
 
         CSS classes for browser tests: ``mm-flashcards``, ``mm-card`` (``mm-card-front`` /
         ``mm-card-back``), ``mm-flip``, ``mm-know``, ``mm-dont-know``, ``mm-prev``, ``mm-next``,
-        ``mm-card-count``, ``mm-tally``.
+        ``mm-card-count``, ``mm-tally``, ``mm-flash-status`` (the last mark, coloured).
         """
 
         def __init__(self, cards: Sequence[Card], title: str = "Flashcards") -> None:
@@ -286,6 +302,8 @@ if widgets is not None:
             self.count.add_class("mm-card-count")
             self.tally = widgets.Label()
             self.tally.add_class("mm-tally")
+            self.status = widgets.HTML()
+            self.status.add_class("mm-flash-status")
             buttons = []
             for name, css, action in [
                 ("Previous", "mm-prev", lambda: self.go(-1)),
@@ -300,7 +318,7 @@ if widgets is not None:
                 buttons.append(button)
             self.buttons = widgets.HBox(buttons)
             super().__init__([widgets.HTML(f"<h4>{_html(title)}</h4>"), self.card, self.buttons,
-                              widgets.HBox([self.count, self.tally])])
+                              widgets.HBox([self.count, self.tally]), self.status])
             self.add_class("mm-flashcards")
             self._render()
 
@@ -322,9 +340,11 @@ if widgets is not None:
 
         def mark(self, known: bool) -> None:
             """Record know / don't know for the current card, then show the next one."""
-            self.known[self.current.id] = known
-            _record(self.current, known)
+            card = self.current
+            self.known[card.id] = known
+            _record(card, known)
             self.go(1)
+            self.status.value = _marked(card, known)._repr_html_()
 
         def _render(self) -> None:
             card = self.current
@@ -341,8 +361,9 @@ if widgets is not None:
             return deck_text(self.cards, title=self.title)
 
         def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-            bundle = super()._repr_mimebundle_(**kwargs)
+            bundle = super()._repr_mimebundle_(**kwargs) or {}
             bundle["text/plain"] = deck_text(self.cards, title=self.title)
+            bundle["text/html"] = deck_html(self.cards, title=self.title)  # static views
             return bundle
 
 else:  # pragma: no cover

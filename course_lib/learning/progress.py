@@ -120,6 +120,8 @@ def _is_valid(data: Any) -> bool:
         for record in section.values():
             if not isinstance(record, dict) or record.get("status") not in allowed:
                 return False
+            if record.get("first_status", allowed[0]) not in allowed:  # older files have no first_status
+                return False
     return True
 
 
@@ -166,16 +168,19 @@ def load_progress(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
 
 def record_result(kind: str, item_id: str, status: str, *, topic: str | None = None, notebook: str | None = None,
                   path: str | os.PathLike[str] | None = None) -> None:
-    """Save one result (the latest per item wins), with a UTC timestamp and an attempt counter.
+    """Save one result: the latest status, the first attempt's status (``first_status``), the number of
+    attempts and a UTC timestamp.
 
     ``status`` must be one of ``STATUSES[kind]``; ``topic`` and ``notebook`` group the scores
-    in :func:`progress_report`. An unwritable file gives a :class:`ProgressWarning`, not an error.
+    in :func:`progress_report`. A blank exercise (``not_attempted``) is not a first attempt.
+    An unwritable file gives a :class:`ProgressWarning`, not an error.
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.json"
     >>> record_result("quiz", "basics-01", "incorrect", topic="basics", path=f)
-    >>> load_progress(f)["quiz"]["basics-01"]["attempts"]
-    1
+    >>> record_result("quiz", "basics-01", "correct", topic="basics", path=f)
+    >>> {k: load_progress(f)["quiz"]["basics-01"][k] for k in ("status", "first_status", "attempts")}
+    {'status': 'correct', 'first_status': 'incorrect', 'attempts': 2}
     """
     if not isinstance(kind, str) or kind not in STATUSES:
         raise ValueError(f"kind must be one of {', '.join(map(repr, STATUSES))}; got {kind!r}.")
@@ -190,7 +195,9 @@ def record_result(kind: str, item_id: str, status: str, *, topic: str | None = N
     target = _resolve(path)
     data = load_progress(target)
     previous = data[kind].get(item_id, {})
-    record: dict[str, Any] = {"status": status, "attempts": int(previous.get("attempts", 0)) + 1,
+    first = _first_status(previous) if previous else None
+    record: dict[str, Any] = {"status": status, "first_status": status if first in (None, "not_attempted") else first,
+                              "attempts": int(previous.get("attempts", 0)) + 1,
                               "updated": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if topic is not None:
         record["topic"] = topic
@@ -201,6 +208,11 @@ def record_result(kind: str, item_id: str, status: str, *, topic: str | None = N
         atomic_write_text(target, json.dumps(data, indent=2, sort_keys=True) + "\n")
     except OSError as exc:
         warnings.warn(f"Could not save progress to {target}: {exc}", ProgressWarning, stacklevel=2)
+
+
+def _first_status(record: dict[str, Any]) -> str:
+    """The status of the first attempt (a file from before first_status was kept: the saved status)."""
+    return record.get("first_status") or record["status"]
 
 
 def reset_progress(path: str | os.PathLike[str] | None = None) -> None:
@@ -216,13 +228,18 @@ def reset_progress(path: str | os.PathLike[str] | None = None) -> None:
 
 
 def results_frame(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Every saved result, one row per item: kind, item, status, topic, notebook, attempts, success.
+    """Every saved result, one row per item: kind, item, status, topic, notebook, attempts, success
+    (the latest status is a success) and first_success (the first attempt was).
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.json"
     >>> record_result("quiz", "basics-01", "correct", topic="basics", path=f)
     >>> results_frame(f)[["kind", "item", "success"]].to_dict("records")
     [{'kind': 'quiz', 'item': 'basics-01', 'success': True}]
+    >>> record_result("quiz", "basics-02", "incorrect", topic="basics", path=f)
+    >>> record_result("quiz", "basics-02", "correct", topic="basics", path=f)
+    >>> results_frame(f)[["item", "success", "first_success"]].to_dict("records")[1]
+    {'item': 'basics-02', 'success': True, 'first_success': False}
     """
     data = load_progress(path)
     rows = []
@@ -230,34 +247,38 @@ def results_frame(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         for item, record in sorted(data[kind].items()):
             rows.append({"kind": kind, "item": item, "status": record["status"],
                          "topic": record.get("topic") or "(no topic)", "notebook": record.get("notebook") or "",
-                         "attempts": int(record.get("attempts", 1)), "success": record["status"] in _SUCCESS})
-    columns = ["kind", "item", "status", "topic", "notebook", "attempts", "success"]
+                         "attempts": int(record.get("attempts", 1)), "success": record["status"] in _SUCCESS,
+                         "first_success": _first_status(record) in _SUCCESS})
+    columns = ["kind", "item", "status", "topic", "notebook", "attempts", "success", "first_success"]
     return pd.DataFrame(rows, columns=columns)
 
 
 def progress_report(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Scores by topic, weakest first: ``attempted``, ``correct``, ``score`` (0-1) and ``revise_next``.
+    """Scores by topic, weakest first: ``attempted``, ``right_first_time``, ``score`` (0-1) and ``revise_next``.
 
-    ``revise_next`` lists the ids still wrong, not attempted or not known.
+    First attempts count: an item answered wrong and then right is a weakness, so it is not
+    ``right_first_time`` and stays in ``revise_next`` (with the items still wrong, not
+    attempted or not known).
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "p.json"
     >>> record_result("quiz", "basics-01", "correct", topic="basics", path=f)
     >>> record_result("quiz", "levels-02", "incorrect", topic="segmentation-levels", path=f)
+    >>> record_result("quiz", "levels-02", "correct", topic="segmentation-levels", path=f)
     >>> progress_report(f)[["topic", "score", "revise_next"]].to_dict("records")[0]
     {'topic': 'segmentation-levels', 'score': 0.0, 'revise_next': 'levels-02'}
     """
     results = results_frame(path)
-    columns = ["topic", "attempted", "correct", "score", "revise_next"]
+    columns = ["topic", "attempted", "right_first_time", "score", "revise_next"]
     if results.empty:
         dtypes = ["str", "int64", "int64", "float64", "str"]
         return pd.DataFrame({c: pd.Series(dtype=d) for c, d in zip(columns, dtypes, strict=True)})
     rows = []
     for topic, group in results.groupby("topic", sort=True):
-        todo = group.loc[~group["success"], "item"].tolist()
+        todo = group.loc[~(group["success"] & group["first_success"]), "item"].tolist()
         attempted = int(len(group))
-        correct = int(group["success"].sum())
-        rows.append({"topic": topic, "attempted": attempted, "correct": correct,
+        correct = int(group["first_success"].sum())
+        rows.append({"topic": topic, "attempted": attempted, "right_first_time": correct,
                      "score": round(correct / attempted, 3), "revise_next": ", ".join(todo)})
     report = pd.DataFrame(rows, columns=columns)
     return report.sort_values(["score", "topic"], kind="stable").reset_index(drop=True)

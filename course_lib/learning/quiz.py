@@ -43,7 +43,7 @@ from course_lib.base.content import ContentError, read_yaml
 __all__ = [
     "QUESTIONS_DIR", "QUESTION_TYPES", "DIFFICULTIES", "QuestionBankError", "Option", "Question",
     "validate_bank", "load_bank", "load_topics", "get_question", "grade_answer", "answer", "quiz_text",
-    "self_check", "QuizWidget",
+    "quiz_html", "self_check", "QuizWidget", "CASE_CHAPTERS",
 ]
 
 #: Where the question bank lives.
@@ -52,6 +52,11 @@ QUESTIONS_DIR: Path = paths.DATA_DIR / "questions"
 TOPICS_FILE: str = "topics.yaml"
 QUESTION_TYPES: tuple[str, ...] = ("single", "multiple", "true_false", "numeric")
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+#: Notebook numbers of the worked cases: their questions only make sense after the case chapter.
+CASE_CHAPTERS: tuple[str, ...] = ("13", "14", "15", "16")
+#: The seed each question was last shown with (by the widget or its text), so that
+#: :func:`answer` grades the letters the student saw.
+_SHOWN: dict[str, int] = {}
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _STEM = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -134,6 +139,15 @@ class Question:
     def labels(self, seed: int = 0) -> list[str]:
         """The labels students choose from, in display order."""
         return [label for label, _ in self.presented(seed)]
+
+    @property
+    def case_chapter(self) -> str | None:
+        """The case notebook (13-16) this question needs, or None for a question that stands on its own.
+
+        >>> get_question("start-01").case_chapter is None
+        True
+        """
+        return self.notebook if self.notebook[:2] in CASE_CHAPTERS else None
 
 
 # --------------------------------------------------------------------------- loading and schema
@@ -499,27 +513,38 @@ def grade_answer(qid: str | Question, choice: Any, *, seed: int = 0) -> Feedback
     return Feedback("incorrect", " ".join(lines))
 
 
-def answer(qid: str, choice: Any, *, seed: int = 0) -> None:
+def answer(qid: str, choice: Any, *, seed: int | None = None) -> None:
     """Answer a question from code: show the widget's feedback as text and save the result.
+
+    The letters are those the question was last shown with (a self-check or the drill,
+    whatever its seed); pass ``seed`` to grade against another presentation.
 
     >>> answer("start-01", "z")  # doctest: +SKIP
     Incorrect: 'z' is not an option; choose from a, b, c, d.
     """
     question = get_question(qid)
+    if seed is None:
+        seed = _SHOWN.get(question.id, 0)
     feedback = grade_answer(question, choice, seed=seed)
     record_result("quiz", question.id, feedback.status, topic=question.topic, notebook=question.notebook)
     show(feedback)
 
 
-def _choice_hint(question: Question) -> str:
+def _choice_hint(question: Question, seed: int = 0) -> str:
     if question.type == "numeric":
         unit = f" (in {question.unit})" if question.unit else ""
         return f'answer("{question.id}", <number>){unit}'
-    if question.type == "multiple":
-        return f'answer("{question.id}", ["a", "c", ...])  (select all that apply)'
     if question.type == "true_false":
         return f'answer("{question.id}", True) or answer("{question.id}", False)'
-    return f'answer("{question.id}", "<letter>")'
+    extra = f", seed={seed}" if seed else ""  # the letters above are those of this seed
+    if question.type == "multiple":
+        return f'answer("{question.id}", ["a", "c", ...]{extra})  (select all that apply)'
+    return f'answer("{question.id}", "<letter>"{extra})'
+
+
+def _shown(questions: Sequence[Question], seed: int) -> None:
+    for q in questions:
+        _SHOWN[q.id] = seed
 
 
 def quiz_text(questions: Sequence[Question], seed: int = 0, *, title: str = "Self-check") -> str:
@@ -528,6 +553,7 @@ def quiz_text(questions: Sequence[Question], seed: int = 0, *, title: str = "Sel
     >>> print(quiz_text(load_bank(notebook="00-start-here")[:1]).splitlines()[0])
     Self-check (1 question). Answer with answer("<id>", ...) or use the widget.
     """
+    _shown(questions, seed)
     n = len(questions)
     lines = [f"{title} ({n} question{'s' if n != 1 else ''}). Answer with answer(\"<id>\", ...) or use the widget."]
     for i, q in enumerate(questions, 1):
@@ -535,8 +561,27 @@ def quiz_text(questions: Sequence[Question], seed: int = 0, *, title: str = "Sel
         lines.append(f"{i}. [{q.id}] {q.prompt}")
         for label, opt in q.presented(seed):
             lines.append(f"   ({label}) {opt.text}")
-        lines.append(f"   -> {_choice_hint(q)}")
+        lines.append(f"   -> {_choice_hint(q, seed)}")
     return "\n".join(lines)
+
+
+def quiz_html(questions: Sequence[Question], seed: int = 0, *, title: str = "Self-check") -> str:
+    """The quiz as static HTML (a notebook viewed without a kernel): prompts and options, no answers.
+
+    >>> "<code>____</code>" in quiz_html([get_question("start-01")])
+    True
+    """
+    _shown(questions, seed)
+    items = []
+    for q in questions:
+        opts = "".join(f"<li>({label}) {code_spans(o.text)}</li>" for label, o in q.presented(seed))
+        how = code_spans(f"`{_choice_hint(q, seed)}`")
+        items.append(f'<li><b>{code_spans(q.prompt)}</b> <small>[{q.id}]</small>'
+                     f'<ul style="list-style:none">{opts}</ul><small>{how}</small></li>')
+    n = len(questions)
+    return (f'<div class="mm-quiz-static"><h4>{code_spans(title)}</h4><p>{n} question{"s" if n != 1 else ""}. '
+            "Run the notebook to check your answers here, or answer in code as shown.</p>"
+            f'<ol>{"".join(items)}</ol></div>')
 
 
 # --------------------------------------------------------------------------- widget
@@ -556,21 +601,20 @@ class _QuestionPanel:
         self.correct: bool | None = None
         self._on_change = on_change
         opts = question.presented(seed)
+        _shown([question], seed)
         prompt = widgets.HTML(f"<b>{code_spans(question.prompt)}</b>")
         prompt.add_class("mm-prompt")
+        self._labels = [label for label, _ in opts]
         if question.type == "numeric":
             self.input = widgets.Text(placeholder="a number" + (f" ({question.unit})" if question.unit else ""))
-        elif question.type == "multiple":
-            self.input = widgets.VBox(
-                [widgets.Checkbox(value=False, description=f"({label}) {o.text}", indent=False,
-                                  layout=widgets.Layout(width="auto")) for label, o in opts]
-            )
-            self._labels = [label for label, _ in opts]
-        else:
-            self.input = widgets.RadioButtons(
-                options=[(f"({label}) {o.text}", label) for label, o in opts], value=None,
-                layout=widgets.Layout(width="auto"),
-            )
+        else:  # one box per option, its text as HTML so `code` shows as code; single choice: one box at a time
+            boxes = [widgets.Checkbox(value=False, description=f"({label}) {code_spans(o.text)}", indent=False,
+                                      description_allow_html=True, layout=widgets.Layout(width="auto"))
+                     for label, o in opts]
+            if question.type != "multiple":
+                for box in boxes:
+                    box.observe(self._only_one, names="value")
+            self.input = widgets.VBox(boxes)
         self.input.add_class("mm-options")
         self.button = widgets.Button(description="Check", button_style="primary")
         self.button.add_class("mm-check")
@@ -581,19 +625,31 @@ class _QuestionPanel:
         self.box.add_class("mm-question")
         self.box.add_class(f"mm-q-{question.id}")
 
+    def _only_one(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            for box in self.input.children:
+                if box is not change["owner"]:
+                    box.value = False
+
+    def select(self, *labels: str) -> None:
+        """Tick these option labels (and untick the rest), as a student would."""
+        for label, box in zip(self._labels, self.input.children, strict=True):
+            box.value = label in labels
+
     def choice(self) -> Any:
+        if self.question.type == "numeric":
+            return self.input.value.strip() or None
+        chosen = [k for k, cb in zip(self._labels, self.input.children, strict=True) if cb.value]
         if self.question.type == "multiple":
-            return [k for k, cb in zip(self._labels, self.input.children, strict=True) if cb.value]
-        value = self.input.value
-        return value if value not in ("", None) else None
+            return chosen
+        return chosen[0] if chosen else None
 
     def check(self) -> Feedback:
         fb = grade_answer(self.question, self.choice(), seed=self.seed)
         self.correct = fb.status == "correct"
         record_result("quiz", self.question.id, fb.status, topic=self.question.topic,
                       notebook=self.question.notebook)
-        css = "mm-correct" if self.correct else "mm-incorrect"
-        self.feedback.value = f'<div class="{css}"><b>{fb.title}:</b> {code_spans(fb.message)}</div>'
+        self.feedback.value = fb._repr_html_()  # coloured, with an icon (see learning.feedback)
         self._on_change()
         return fb
 
@@ -603,21 +659,57 @@ if widgets is not None:
     class QuizWidget(widgets.VBox):
         """The quiz: a panel per question with a Check button, and a score; its text form is :func:`quiz_text`.
 
+        Shows at most ``per_page`` questions at a time, in pages of even size (16 questions: two
+        pages of 8), with Previous / Next when there is more than one page.
         CSS classes for browser tests: ``mm-quiz``, ``mm-question``, ``mm-q-<id>``,
-        ``mm-options``, ``mm-check``, ``mm-feedback`` (``mm-correct``/``mm-incorrect``), ``mm-score``.
+        ``mm-options``, ``mm-check``, ``mm-feedback`` (``mm-correct``/``mm-incorrect``), ``mm-score``,
+        ``mm-page``, ``mm-prev-page``, ``mm-next-page``.
         """
 
-        def __init__(self, questions: Sequence[Question], seed: int = 0, title: str = "Self-check") -> None:
+        def __init__(self, questions: Sequence[Question], seed: int = 0, title: str = "Self-check",
+                     per_page: int = 10) -> None:
+            if isinstance(per_page, bool) or not isinstance(per_page, int) or per_page < 1:
+                raise ValueError(f"per_page must be a whole number >= 1, got {per_page!r}.")
             self.questions = list(questions)
             self.seed = seed
             self.title = title
+            self.per_page = math.ceil(len(questions) / math.ceil(len(questions) / per_page)) if questions else 1
+            self.page = 0
             self.panels = [_QuestionPanel(q, seed, self._update_score) for q in self.questions]
             self.score_label = widgets.HTML()
             self.score_label.add_class("mm-score")
             header = widgets.HTML(f"<h4>{code_spans(title)}</h4>")
-            super().__init__([header] + [p.box for p in self.panels] + [self.score_label])
+            self.page_label = widgets.Label()
+            self.page_label.add_class("mm-page")
+            nav = []
+            for text, css, step in (("\u2039 Previous questions", "mm-prev-page", -1),
+                                    ("Next questions \u203a", "mm-next-page", 1)):
+                button = widgets.Button(description=text, layout=widgets.Layout(width="auto"))
+                button.add_class(css)
+                button.on_click(lambda _b, step=step: self.go(self.page + step))
+                nav.append(button)
+            self.nav = widgets.HBox([nav[0], self.page_label, nav[1]])
+            self.nav.layout.display = None if len(self.panels) > self.per_page else "none"
+            super().__init__([header] + [p.box for p in self.panels] + [self.nav, self.score_label])
             self.add_class("mm-quiz")
+            self.go(0)
             self._update_score()
+
+        @property
+        def pages(self) -> int:
+            """Number of pages of ``per_page`` questions."""
+            return max(1, math.ceil(len(self.panels) / self.per_page))
+
+        def go(self, page: int) -> None:
+            """Show page ``page`` (0-based, clipped to the pages there are)."""
+            self.page = min(max(page, 0), self.pages - 1)
+            first = self.page * self.per_page
+            for i, panel in enumerate(self.panels):
+                panel.box.layout.display = None if first <= i < first + self.per_page else "none"
+            last = min(first + self.per_page, len(self.panels))
+            self.page_label.value = f"Questions {first + 1}-{last} of {len(self.panels)}"
+            self.nav.children[0].disabled = self.page == 0
+            self.nav.children[2].disabled = self.page == self.pages - 1
 
         @property
         def score(self) -> int:
@@ -632,8 +724,9 @@ if widgets is not None:
             return quiz_text(self.questions, self.seed, title=self.title)
 
         def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-            bundle = super()._repr_mimebundle_(**kwargs)
+            bundle = super()._repr_mimebundle_(**kwargs) or {}
             bundle["text/plain"] = quiz_text(self.questions, self.seed, title=self.title)
+            bundle["text/html"] = quiz_html(self.questions, self.seed, title=self.title)  # static views
             return bundle
 
 else:  # pragma: no cover
@@ -669,4 +762,7 @@ def self_check(notebook: str, *, seed: int = 0, topic: str | None = None,
         questions = [by_id[i] for i in wanted]
     if not questions:
         raise ValueError(f"there are no questions for notebook {notebook!r}" + (f" and topic {topic!r}." if topic else "."))
+    if ids is None:  # open with the chapter's own file (the one holding most of its questions)
+        per_file = {f: sum(q.source == f for q in questions) for f in {q.source for q in questions}}
+        questions.sort(key=lambda q: (-per_file[q.source], q.source))
     return QuizWidget(questions, seed=seed, title=f"Self-check: {notebook}")

@@ -5,9 +5,10 @@ tables, the test-and-learn loop) and ``data/content/exam_questions.yaml``
 (2-, 5- and 10-mark questions with model answers and marking schemes).
 
 The drill scores each topic from the progress file (quiz answers, exercise
-checks, flashcards). A topic's weight is ``base + boost * (1 - score)``; a
+checks, flashcards) by first attempts: an item got wrong and then right still
+shows the weakness. A topic's weight is ``base + boost * (1 - score)``; a
 topic never tried counts as half right. Inside a topic, questions not yet
-answered correctly come first.
+answered right at the first attempt come first.
 
 Examples
 --------
@@ -45,7 +46,7 @@ from course_lib.learning.quiz import Question, QuizWidget, load_bank, load_topic
 
 __all__ = ["REVISION_PATH", "EXAM_QUESTIONS_PATH", "MARK_LEVELS", "TEN_MARK_STRUCTURE", "RevisionError",
            "ExamQuestion", "load_notes", "notes_markdown", "comparison_names", "load_revision_comparison",
-           "learning_loop", "load_exam_questions", "exam_questions_frame", "render_answer", "exam_text",
+           "learning_loop", "load_exam_questions", "exam_questions_frame", "render_answer", "exam_text", "exam_html",
            "exam_practice", "ExamPractice", "topic_weights", "allocate", "drill_questions", "drill"]
 
 #: Notes, revision comparison tables and the test-and-learn loop.
@@ -71,8 +72,8 @@ def topic_weights(progress_path: str | os.PathLike[str] | None = None, *, bank: 
                   base: float = 1.0, boost: float = 3.0) -> pd.DataFrame:
     """Score every topic from the progress file and weight it for the drill.
 
-    One row per topic (``topic``, ``questions``, ``attempted``, ``correct``,
-    ``score`` = correct / attempted or NaN, ``weight``), heaviest first.
+    One row per topic (``topic``, ``questions``, ``attempted``, ``right_first_time``,
+    ``score`` = right_first_time / attempted or NaN, ``weight``), heaviest first.
 
     """
     base, boost = _positive("base", base), _positive("boost", boost)
@@ -84,11 +85,12 @@ def topic_weights(progress_path: str | os.PathLike[str] | None = None, *, bank: 
     counts = pd.Series([q.topic for q in questions]).value_counts()
     results = results_frame(progress_path)
     results = results[results["topic"].isin(counts.index)]
-    by_topic = results.groupby("topic")["success"].agg(attempted="size", correct="sum")
+    by_topic = results.groupby("topic")["first_success"].agg(attempted="size", right_first_time="sum")
     table = pd.DataFrame({"topic": counts.index, "questions": counts.to_numpy()})
     table = table.merge(by_topic, left_on="topic", right_index=True, how="left")
-    table[["attempted", "correct"]] = table[["attempted", "correct"]].fillna(0).astype("int64")
-    table["score"] = (table["correct"] / table["attempted"]).where(table["attempted"] > 0)
+    cols = ["attempted", "right_first_time"]
+    table[cols] = table[cols].fillna(0).astype("int64")
+    table["score"] = (table["right_first_time"] / table["attempted"]).where(table["attempted"] > 0)
     table["weight"] = base + boost * (1 - table["score"].fillna(0.5))
     table = table.sort_values(["weight", "topic"], ascending=[False, True], kind="mergesort")
     return table.reset_index(drop=True)
@@ -135,8 +137,8 @@ def drill_questions(n_questions: int = 10, *, seed: int = 0, progress_path: str 
                     bank: Sequence[Question] | None = None) -> list[Question]:
     """Pick ``n_questions`` distinct questions, weighted towards weak topics.
 
-    Inside a topic, questions not yet answered correctly come before those
-    already answered correctly; ties are broken by ``seed``. The result is
+    Inside a topic, questions not answered right at the first attempt come
+    before the others; ties are broken by ``seed``. The result is
     shuffled with ``seed`` so topics are mixed.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
@@ -145,7 +147,7 @@ def drill_questions(n_questions: int = 10, *, seed: int = 0, progress_path: str 
     weights = topic_weights(progress_path, bank=questions)
     counts = allocate(n_questions, weights)
     results = results_frame(progress_path)
-    solved = set(results.loc[(results["kind"] == "quiz") & results["success"], "item"])
+    solved = set(results.loc[(results["kind"] == "quiz") & results["success"] & results["first_success"], "item"])
     rng = random.Random(f"drill:{seed}")
     picked: list[Question] = []
     for topic, k in counts.items():
@@ -531,6 +533,28 @@ def exam_text(questions: Sequence[ExamQuestion], values: Mapping[str, Any] | Non
     return "\n".join(lines)
 
 
+def _scheme_html(question: ExamQuestion) -> str:
+    return "<ul>" + "".join(f"<li>[{m}] {html.escape(p)}</li>" for p, m in question.marking_scheme) + "</ul>"
+
+
+def exam_html(questions: Sequence[ExamQuestion], values: Mapping[str, Any] | None = None,
+              *, title: str = "Exam practice") -> str:
+    """Static HTML of the exam practice (a notebook viewed without a kernel): every question, its model
+    answer and marking scheme behind a click (``<details>``), as the widget's accordions are.
+
+    >>> "Model answer" in exam_html(load_exam_questions(2)[:1])
+    True
+    """
+    parts = [f'<div class="mm-exam-static"><h4>{html.escape(title)}</h4>'
+             "<p>Try each question first; then open its model answer.</p>"]
+    for q in questions:
+        parts += [f'<div class="mm-exam-q"><p><b>{q.id}</b> [{q.marks} marks, {html.escape(q.topic)}]</p>',
+                  _md_html(q.question),
+                  f"<details><summary>Model answer</summary>{_md_html(render_answer(q, values))}</details>",
+                  f"<details><summary>Marking scheme ({q.marks} marks)</summary>{_scheme_html(q)}</details></div>"]
+    return "".join(parts) + "</div>"
+
+
 def _md_html(text: str) -> str:
     """A small Markdown subset to HTML: paragraphs, '-' and '1.' lists, **bold**, *italic*, `code`."""
     def inline(s: str) -> str:
@@ -567,8 +591,7 @@ class ExamPractice(widgets.VBox):
         boxes = [widgets.HTML(f"<h4>{html.escape(title)}</h4>")]
         for q in self.questions:
             head = widgets.HTML(f"<b>{q.id}</b> [{q.marks} marks, {html.escape(q.topic)}]<br>{_md_html(q.question)}")
-            scheme = "<ul>" + "".join(f"<li>[{m}] {html.escape(p)}</li>" for p, m in q.marking_scheme) + "</ul>"
-            accordion = widgets.Accordion(children=[widgets.HTML(_md_html(answers[q.id])), widgets.HTML(scheme)],
+            accordion = widgets.Accordion(children=[widgets.HTML(_md_html(answers[q.id])), widgets.HTML(_scheme_html(q))],
                                           titles=("Model answer", f"Marking scheme ({q.marks} marks)"))
             accordion.selected_index = None  # closed: try the question first
             accordion.add_class("mm-exam-answer")
@@ -589,8 +612,9 @@ class ExamPractice(widgets.VBox):
     def __repr__(self) -> str:
         return exam_text(self.questions, self.values, title=self.title)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super()._repr_mimebundle_(**kwargs), "text/plain": repr(self)}  # the text view is exam_text
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:  # text and HTML views for static renderers
+        return {**(super()._repr_mimebundle_(**kwargs) or {}), "text/plain": repr(self),
+                "text/html": exam_html(self.questions, self.values, title=self.title)}
 
 
 def exam_practice(marks: int | None = None, values: Mapping[str, Any] | None = None, *, topic: str | None = None
