@@ -27,6 +27,12 @@ def chapter():
     return notebook_namespace("09-campaign-building-blocks-and-metrics", "open-the-box")
 
 
+@pytest.fixture(scope="module")
+def dashboard():
+    """Notebook 09 run up to its dashboard figure (section 10)."""
+    return notebook_namespace("09-campaign-building-blocks-and-metrics", "response-dashboard")
+
+
 @pytest.fixture
 def lines():
     return pd.DataFrame({"segment": ["mass", "mass", "young"], "channel": ["sms", "social_ads", "social_ads"],
@@ -41,7 +47,7 @@ def test_notebook_response_table_pools_lines_by_hand(chapter, lines):
     assert t.loc["mass", "cpa"] == pytest.approx(80 / 2)  # pooled, not the mean of 50 and 30
     assert t.loc["mass", "roas"] == pytest.approx(160 / 80)
     assert t.loc["young", "reach_rate"] == pytest.approx(1.0)
-    assert t.loc["mass", "reach_rate"] == pytest.approx(185 / 100)  # double counted: the warning sign
+    assert np.isnan(t.loc["mass", "reach"])  # two lines: people overlap, their reach is not 90 + 95
     by_channel = chapter["response_table"](lines[lines["segment"] == "mass"], by="channel")
     assert by_channel["reach_rate"].tolist() == pytest.approx([0.9, 0.95])
 
@@ -53,6 +59,26 @@ def test_notebook_tables_on_the_course_data(chapter):
         assert table.loc[segment, "cpa"] == pytest.approx(line["spend"] / line["conversions"])
         assert table.loc[segment, "reach_rate"] == pytest.approx(line["reach"] / line["audience_size"])
     assert chapter["pooled"].loc[0, "roas"] == pytest.approx(diwali["revenue"].sum() / diwali["spend"].sum())
+
+
+def test_every_metrics_table_of_chapter_09_keeps_reach_within_the_population(dashboard):
+    """Reach is people: never above the customers, frequency = contacts / reach >= 1 (issue 15).
+
+    The old table gave the Diwali mass sale a reach of 68,243 in a city of 50,000 customers.
+    """
+    chapter = dashboard
+    population = len(chapter["customers"])
+    board = chapter["board"]
+    for name, frame in {"table": chapter["table"], "pooled": chapter["pooled"], "board": board}.items():
+        assert frame["reach"].notna().all(), name
+        assert (frame["reach"] <= population).all(), (name, frame["reach"].max())
+        assert (frame["frequency"] >= 1).all(), name
+        assert (frame["impressions"] / frame["reach"]).to_numpy() == pytest.approx(frame["frequency"].to_numpy())
+    assert (chapter["table"]["reach_rate"] <= 1).all()
+    mass = chapter["table"].loc["All customers"]
+    assert mass["reach"] == pytest.approx(chapter["by_hand"], abs=1)  # the hand count of trap 2
+    assert chapter["helper"] == pytest.approx(chapter["by_hand"])
+    assert 40_000 < mass["reach"] < 50_000 and mass["impressions"] == 104_486
 
 
 def test_notebook_engagement_against_an_independent_count(chapter):
@@ -84,19 +110,27 @@ def test_plot_panel(lines):
 def test_format_metric_and_reading():
     assert db.format_metric("reach", 12345) == "12,345"
     assert db.format_metric("roas", float("nan")) == "n/a"
+    assert db.format_metric("cpa", 1234.4) == "₹1,234"
     t = pd.DataFrame({"cpa": [40.0, 10.0], "ctr": [0.01, np.nan]}, index=["mass", "young"])
-    assert db.reading(t, "cpa", {"cpa": 33.0}) == "Best on cpa: young (Rs 10); worst: mass (Rs 40). Benchmark: Rs 33."
-    assert db.reading(t, "ctr").startswith("Best on ctr: mass")
+    assert db.reading(t, "cpa", {"cpa": 33.0}) == "Best on CPA: **young** (₹10); worst: **mass** (₹40). Benchmark: ₹33."
+    assert db.reading(t, "ctr").startswith("Best on CTR: **mass**")
 
 
 def test_dashboard_explorer_widget():
     pytest.importorskip("ipywidgets")
+    from course_lib.learning.explorer import Explorer
+
     t = pd.DataFrame({"cpa": [40.0, 10.0], "roas": [2.0, 8.0]}, index=["mass", "young"])
-    box = db.dashboard_explorer(t, {"cpa": 33.0}, metric="cpa")
-    metric, chosen = box.children[0].children
-    assert list(metric.options) == ["cpa", "roas"]
-    metric.value = "roas"
-    chosen.value = ("mass",)  # redraws without error
-    chosen.value = ()
+    ex = db.dashboard_explorer(t, {"cpa": 33.0}, metric="cpa")
+    assert isinstance(ex, Explorer) and list(ex.controls["metric"].options) == ["cpa", "roas"]
+    assert ex.controls["segments"].layout.width == "420px"
+    first = ex.figure
+    assert ex.set(metric="roas").figure is not first and len(ex.figure.axes[0].patches) == 2
+    assert ex.result.startswith("Best on ROAS: **young**")
+    ex.set(segments=("mass",))  # redraws one bar
+    assert len(ex.figure.axes[0].patches) == 1
+    ex.set(segments=())
+    assert ex.figure is None and "at least one segment" in ex.error
+    assert "Response dashboard" in ex._repr_mimebundle_()["text/plain"]
     with pytest.raises(ValueError, match="not in the table"):
         db.dashboard_explorer(t, metric="visit_rate")

@@ -276,12 +276,12 @@ def format_metric(metric: str, value: float) -> str:
     """One value written the way the dashboard labels it.
 
     >>> format_metric("ctr", 0.0234), format_metric("cpa", 412.5), format_metric("roas", 4.0)
-    ('2.3%', 'Rs 412', '4.00')
+    ('2.3%', '₹412', '4.00')
     """
     kind = _metric(metric)["kind"]
     if value is None or np.isnan(value):
         return "n/a"
-    return {"share": f"{value:.1%}", "money": f"Rs {value:,.0f}", "count": f"{value:,.0f}"}.get(kind, f"{value:.2f}")
+    return {"share": f"{value:.1%}", "money": f"₹{value:,.0f}", "count": f"{value:,.0f}"}.get(kind, f"{value:.2f}")
 
 
 def plot_panel(ax: Any, table: pd.DataFrame, metric: str, benchmark: float | None = None,
@@ -296,68 +296,64 @@ def plot_panel(ax: Any, table: pd.DataFrame, metric: str, benchmark: float | Non
     ax.invert_yaxis()
     top = np.nanmax(values) if values.notna().any() else 1.0
     for yi, v in zip(y, values):
-        ax.text((0 if np.isnan(v) else v) + 0.01 * top, yi, format_metric(metric, v), va="center", fontsize=8)
+        ax.text((0 if np.isnan(v) else v) + 0.01 * top, yi, format_metric(metric, v), va="center", fontsize=9)
     if spec["kind"] == "count" or benchmark is None or np.isnan(benchmark):
         benchmark = 0.0  # a pooled count is a total, not comparable with one segment
     else:
         ax.axvline(benchmark, color="black", linestyle="--", linewidth=1)
-    ax.set_xlim(0, 1.25 * max(top, benchmark))
-    ax.set_xlabel(spec["label"], fontsize=8)
+    ax.set_xlim(0, 1.3 * max(top, benchmark))
+    ax.set_xlabel(spec["label"], fontsize=9)
     ax.set_title(f"{spec['short']} ({spec['better']} is better)", fontsize=10)
     if spec["kind"] == "share":
         ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
-    ax.tick_params(labelsize=8)
+    elif spec["kind"] in ("money", "count"):
+        ax.xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
+    ax.tick_params(labelsize=9)
     return ax
 
 
 def reading(table: pd.DataFrame, metric: str, benchmark: dict[str, float] | None = None) -> str:
-    """A sentence naming the best and worst rows of ``table`` on ``metric``.
+    """A sentence (Markdown) naming the best and worst rows of ``table`` on ``metric``.
 
     >>> reading(pd.DataFrame({"cpa": [300.0, 150.0]}, index=["a", "b"]), "cpa")
-    'Best on cpa: b (Rs 150); worst: a (Rs 300).'
+    'Best on CPA: **b** (₹150); worst: **a** (₹300).'
     """
-    lower = _metric(metric)["better"] == "lower"
+    spec = _metric(metric)
     values = table[metric].astype(float).dropna()
     if values.empty:
-        return f"No segment has a defined {metric}."
+        return f"No segment has a defined {spec['short']}."
+    lower = spec["better"] == "lower"
     best, worst = (values.idxmin(), values.idxmax()) if lower else (values.idxmax(), values.idxmin())
-    text = (f"Best on {metric}: {best} ({format_metric(metric, values[best])}); "
-            f"worst: {worst} ({format_metric(metric, values[worst])}).")
+    text = (f"Best on {spec['short']}: **{best}** ({format_metric(metric, values[best])}); "
+            f"worst: **{worst}** ({format_metric(metric, values[worst])}).")
     bench = (benchmark or {}).get(metric)
     return text if bench is None or np.isnan(bench) else text + f" Benchmark: {format_metric(metric, bench)}."
 
 
 def dashboard_explorer(table: pd.DataFrame, benchmark: dict[str, float] | None = None, metric: str = "roas") -> Any:
-    """Widget: choose a metric and the segments; the reading and the panel redraw."""
+    """Explorer: choose a metric and the segments; the reading and the panel redraw on every change."""
     import ipywidgets as w  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    from course_lib.learning.explorer import Explorer  # noqa: PLC0415
 
     require_dataframe(table, "table")
     metrics = [m for m in content()["dashboard_metrics"] if m in table.columns]
     if metric not in metrics:
         raise ValueError(f"metric {metric!r} is not in the table; choose from {', '.join(metrics)}.")
     names = [str(i) for i in table.index]
-    pick = w.Dropdown(options=metrics, value=metric, description="metric")
-    chosen = w.SelectMultiple(options=names, value=tuple(names), description="segments", rows=min(len(names), 8),
-                              layout=w.Layout(width="420px"))
-    out = w.Output()
+    controls = {"metric": w.Dropdown(options=metrics, value=metric, description="metric",
+                                     layout=w.Layout(width="420px")),
+                "segments": w.SelectMultiple(options=names, value=tuple(names), description="segments",
+                                             rows=min(len(names), 8), layout=w.Layout(width="420px"))}
 
-    def redraw(_: Any = None) -> None:
-        with out:
-            out.clear_output(wait=True)
-            if not chosen.value:
-                print("Choose at least one segment (Ctrl/Cmd-click to select several).")
-                return
-            rows = table[[n in chosen.value for n in names]]
-            print(reading(rows, pick.value, benchmark))
-            _, ax = plt.subplots(figsize=(7, 0.4 * len(rows) + 1.5))
-            plot_panel(ax, rows, pick.value, (benchmark or {}).get(pick.value))
-            plt.show()
+    def draw(fig: Any, metric: str, segments: tuple[str, ...]) -> str:
+        if not segments:
+            raise ValueError("choose at least one segment (Ctrl/Cmd-click to select several)")
+        rows = table[[n in segments for n in names]]
+        plot_panel(fig.subplots(), rows, metric, (benchmark or {}).get(metric))
+        return reading(rows, metric, benchmark)
 
-    pick.observe(redraw, names="value")
-    chosen.observe(redraw, names="value")
-    redraw()
-    return w.VBox([w.HBox([pick, chosen]), out])
+    return Explorer(controls, draw, title="Response dashboard", figsize=(8.0, 0.45 * len(names) + 1.8))
 
 
 # --------------------------------------------------------------------------- workbook answers
