@@ -1,8 +1,9 @@
 """Start JupyterLab on the course: ``python -m course_lib lab``.
 
 The one command behind ``make lab`` (the tests start the same command): it opens the
-start-here notebook, serves the repository on the loopback address only, and adds
-``--allow-root`` when run as root (JupyterLab refuses to start as root without it).
+start-here notebook (the URL it prints opens it too, not the Launcher), serves the repository
+on the loopback address only, and adds ``--allow-root`` when run as root (JupyterLab refuses
+to start as root without it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from course_lib.base.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 #: The notebook the course opens on, relative to the repository root.
 START_NOTEBOOK = "notebooks/00-start-here.ipynb"
+#: The page the printed URL (and the server's ``/``) opens: the start-here notebook.
+START_URL = f"/lab/tree/{START_NOTEBOOK}"
+#: How to stop the server, printed when it starts.
+STOP_HINT = "To stop JupyterLab: File > Shut Down in the browser, or press Ctrl+C twice in this terminal."
 
 
 def lab_command(*, port: int | None = None, token: str | None = None, open_browser: bool = True,
@@ -30,7 +35,8 @@ def lab_command(*, port: int | None = None, token: str | None = None, open_brows
         raise ValueError(f"port must be a whole number between 1 and 65535, got {port!r}.")
     if token is not None and not isinstance(token, str):
         raise TypeError(f"token must be a string, got {type(token).__name__}.")
-    cmd = [python, "-m", "jupyterlab", START_NOTEBOOK, f"--ServerApp.root_dir={REPO_ROOT}", "--ServerApp.ip=127.0.0.1"]
+    cmd = [python, "-m", "jupyterlab", START_NOTEBOOK, f"--ServerApp.root_dir={REPO_ROOT}", "--ServerApp.ip=127.0.0.1",
+           f"--LabApp.default_url={START_URL}"]  # LabApp's, not ServerApp's: the extension sets the latter
     if port is not None:
         cmd += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if token is not None:
@@ -54,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     cmd = lab_command(port=args.port, token=args.token, open_browser=not args.no_browser)
     os.chdir(REPO_ROOT)
+    print(STOP_HINT, file=sys.stderr, flush=True)
     if os.name == "posix":
         # Become JupyterLab (same pid), so stopping this process stops the server too.
         os.execv(cmd[0], cmd)
