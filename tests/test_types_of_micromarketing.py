@@ -131,12 +131,50 @@ def test_profile_plot_and_explorer(tables):
     assert ax.get_title() == "t" and len(ax.patches) == 2 * tables["customers"]["income_band"].nunique()
     with pytest.raises(TypeError, match="same length"):
         ch07.plot_profile(mask, tables["contacts"]["industry"])
-    w = ch07.explore_types(tables, "local")
-    kind = w.children[0].children[0]
-    kind.value = "industry"
-    assert w.children[0].children[1].children[0].description == "industry"
-    with pytest.raises(ValueError):
-        ch07.explore_types(tables, "loyal")
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_types_explorer_redraws_every_change_on_its_own_figure(tables):
+    """The explorer is a learning.explorer.Explorer: each change (type or setting) draws a new, non-empty chart."""
+    from course_lib.learning.explorer import Explorer
+
+    ex = ch07.explore_types(tables, "local")
+    assert isinstance(ex, Explorer) and ex.error is None
+    assert ex.result.startswith("**Local** (radius (km) = 2.0): 9,400 of 50,000 customers")
+    first = ex.figure
+    ex.set(kind="industry")  # the setting follows the type: its label, its choices, the type's default
+    assert ex.controls["setting"].description == "industry" and ex.values["setting"] == "manufacturing"
+    assert ex.figure is not first and ex.figure.axes[0].patches
+    assert "48 of 200 accounts" in ex.result
+    ex.set(kind="loyalty", setting=40)
+    assert ex.error is None and "min purchases = 40" in ex.result
+    slider = ex.controls["setting"]
+    assert slider.continuous_update is False and int(slider.layout.width.removesuffix("px")) >= 400
+    with pytest.raises(ValueError):
+        ch07.explore_types(tables, "loyal")
+
+
+@pytest.mark.slow
+def test_phase_rates_pool_the_counts_not_the_industries_rates():
+    """Chapter 07's one rate per phase is sum of successes / sum of trials over the industries (issue 15).
+
+    The old notebook averaged the seven industries' rates, which weights a small industry like a large one;
+    this test fails on that average (the win rate of the industry-specific phase is 9.0% pooled, 10.2% averaged).
+    """
+    ns = notebook_namespace("07-types-of-micromarketing", "pooled-rates")
+    rates = ns["phase_rates"]
+    b2b = load_case("b2b")
+    accounts = b2b.accounts[~cl.company_key(b2b.accounts["company"]).duplicated()]
+    eng = b2b.engagement[b2b.engagement["account_id"].isin(accounts["account_id"])]
+    by_phase = eng.groupby("phase", observed=True)
+    pooled = pd.DataFrame({"reply_rate": by_phase["email_replies"].sum() / by_phase["emails_sent"].sum(),
+                           "meeting_rate": by_phase["meeting_held"].sum() / by_phase["account_id"].nunique(),
+                           "win_rate": by_phase["deal_won"].sum() / by_phase["account_id"].nunique()})
+    pd.testing.assert_frame_equal(rates[pooled.columns], pooled, check_names=False)
+    merged = eng.merge(accounts[["account_id", "industry"]], on="account_id")
+    per_industry = merged.groupby(["phase", "industry"], observed=True)["deal_won"].mean()
+    average_of_rates = per_industry.groupby("phase", observed=True).mean()
+    assert abs(rates.loc["micro_2025", "win_rate"] - average_of_rates["micro_2025"]) > 0.005
+    assert rates["accounts"].tolist() == [200, 200]

@@ -180,15 +180,15 @@ def type_audience(tables: Mapping[str, pd.DataFrame], key: str, setting: Any = N
 
 
 def plot_profile(in_audience: pd.Series, profile: pd.Series, ax: Any = None, title: str | None = None) -> Any:
-    """Bars: the share of the audience and of everyone in each category of ``profile``.
+    """Bars: the share of the audience and of everyone in each category of ``profile`` (on ``ax`` if given).
 
     Examples
     --------
     >>> import pandas as pd
     >>> plot_profile(pd.Series([True, False, False]), pd.Series(["x", "y", "y"])).get_xlabel()
-    'share within the group'
+    'share within the group (%)'
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
 
     if not isinstance(in_audience, pd.Series) or not isinstance(profile, pd.Series) or len(in_audience) != len(profile):
         raise TypeError("in_audience and profile must be Series of the same length (one value per row of the base).")
@@ -199,51 +199,73 @@ def plot_profile(in_audience: pd.Series, profile: pd.Series, ax: Any = None, tit
     else:
         table = table.iloc[::-1]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.42 * len(table) + 1.6))
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+
+        _, ax = plt.subplots(figsize=(8, 0.42 * len(table) + 1.6), layout="constrained")
     table.plot.barh(ax=ax, color=["#08519c", "#bdbdbd"], width=0.8)
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
-    ax.set(xlabel="share within the group", ylabel=profile.name, title=title)
-    ax.legend([f"audience ({int(in_audience.sum()):,})", f"everyone ({len(profile):,})"], loc="lower right", fontsize=8)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0%}"))
+    ax.set(xlabel="share within the group (%)", ylabel=str(profile.name).replace("_", " "), title=title)
+    ax.tick_params(labelsize=10)
+    ax.legend([f"audience ({int(in_audience.sum()):,})", f"everyone ({len(profile):,})"], loc="lower right", fontsize=10)
     return ax
 
 
+def _setting_options(spec: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(label, value) pairs for the explorer's one setting: the choices, or every step of the slider."""
+    if "choices" in spec:
+        return [(str(c).replace("_", " "), c) for c in spec["choices"]]
+    lo, hi, step = (float(spec[f]) for f in ("min", "max", "step"))
+    whole = all(float(spec[f]).is_integer() for f in ("min", "max", "step", "default"))
+    values = [lo + i * step for i in range(int(round((hi - lo) / step)) + 1)]
+    return [(f"{v:g}", int(v) if whole else round(v, 4)) for v in values]
+
+
 def explore_types(tables: Mapping[str, pd.DataFrame], key: str = "loyalty") -> Any:
-    """A small widget: pick a type and move its setting; shows the audience's size and profile (tag the cell nbval-ignore-output)."""
+    """An :class:`~course_lib.learning.explorer.Explorer`: pick a type and move its one setting; size and profile.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> people = pd.DataFrame({"frequency": [25, 3], "recency": [10, 10], "income_band": ["a", "b"]})
+    >>> ex = explore_types({"customers": people})
+    >>> ex.result
+    '**Loyalty-based** (min purchases = 20): 1 of 2 customers (50.0%).'
+    >>> ex.set(setting=3).result
+    '**Loyalty-based** (min purchases = 3): 2 of 2 customers (100.0%).'
+    """
     import ipywidgets as widgets  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    from course_lib.learning.explorer import Explorer  # noqa: PLC0415
 
     types = load_types()
+    wide, style = widgets.Layout(width="520px"), {"description_width": "initial"}
     kind = widgets.Dropdown(options=[(types.loc[k, "name"], k) for k in TYPE_ORDER], value=_check_key(key),
-                            description="type")
-    holder, out = widgets.HBox(), widgets.Output()
+                            description="type", layout=wide, style=style)
+    setting = widgets.SelectionSlider(options=_setting_options(type_setting(kind.value)), continuous_update=False,
+                                      layout=wide, style=style)
 
-    def control(k: str) -> Any:
-        spec, style = type_setting(k), {"description_width": "initial"}
-        if "choices" in spec:
-            return widgets.Dropdown(options=spec["choices"], description=spec["label"], style=style)
-        whole = all(float(spec[f]).is_integer() for f in ("min", "max", "step", "default"))
-        slider = widgets.IntSlider if whole else widgets.FloatSlider
-        return slider(value=spec["default"], min=spec["min"], max=spec["max"], step=spec["step"],
-                      description=spec["label"], style=style, continuous_update=False)
+    def fit_setting(k: str) -> None:  # the setting's range and label follow the type
+        spec = type_setting(k)
+        options = _setting_options(spec)
+        setting.options = options
+        values = [v for _, v in options]
+        setting.value = spec["choices"][0] if "choices" in spec else min(
+            values, key=lambda v: abs(float(v) - float(spec["default"])))
+        setting.description = spec["label"]
 
-    def redraw(*_: Any) -> None:
-        info = types.loc[kind.value]
-        mask = type_audience(tables, kind.value, holder.children[0].value)
-        base = tables[info["unit"]]
-        with out:
-            out.clear_output(wait=True)
-            print(f"{info['name']}: {int(mask.sum()):,} of {len(mask):,} {info['unit']} ({mask.mean():.1%})")
-            plot_profile(mask, base[info["profile"]], title=info["name"])
-            plt.show()
+    fit_setting(kind.value)
+    kind.observe(lambda change: fit_setting(change["new"]), names="value")  # before the explorer's own observer
 
-    def new_type(*_: Any) -> None:
-        holder.children = (control(kind.value),)
-        holder.children[0].observe(redraw, names="value")
-        redraw()
+    def draw(fig: Any, kind: str, setting: Any) -> str:
+        info, spec = types.loc[kind], type_setting(kind)
+        mask = type_audience(tables, kind, setting)
+        label = f"{spec['label']} = {str(setting).replace('_', ' ')}"
+        plot_profile(mask, tables[info["unit"]][info["profile"]], ax=fig.subplots(), title=f"{info['name']} ({label})")
+        return (f"**{info['name']}** ({label}): {int(mask.sum()):,} of {len(mask):,} {info['unit']} "
+                f"({mask.mean():.1%}).")
 
-    kind.observe(new_type, names="value")
-    new_type()
-    return widgets.VBox([widgets.HBox([kind, holder]), out])
+    return Explorer({"kind": kind, "setting": setting}, draw, title="Types of micromarketing explorer",
+                    figsize=(8.0, 4.2))
 
 
 # --------------------------------------------------------------------------- workbook answers
