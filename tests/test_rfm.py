@@ -81,6 +81,36 @@ def test_cdnow_is_the_data_the_reference_was_made_from(cdnow: pd.DataFrame) -> N
     assert round(float(cdnow["amount"].sum()), 2) == pytest.approx(meta["input_amount_total"])
 
 
+def test_cdnow_is_the_full_first_quarter_1997_cohort(cdnow: pd.DataFrame) -> None:
+    """What the course says about CDNOW: every first purchase in Q1 1997, 23,570 people, followed to June 1998."""
+    first = cdnow.groupby("customer_id")["date"].min()
+    assert len(first) == 23_570
+    assert first.min() >= pd.Timestamp("1997-01-01") and first.max() <= pd.Timestamp("1997-03-31")
+    assert cdnow["date"].max() == pd.Timestamp("1998-06-30")
+
+
+_CDNOW_TEXTS = [ROOT / "notebooks" / "05-rfm-micro-segments.ipynb", ROOT / "solutions" / "05-rfm-micro-segments.ipynb",
+                DATA_DIR / "cdnow" / "PROVENANCE.md", DATA_DIR / "questions" / "rfm.yaml",
+                DATA_DIR / "flashcards" / "rfm.yaml", DATA_DIR / "exercises" / "05-rfm-micro-segments.yaml"]
+
+
+def _prose(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", _CDNOW_TEXTS, ids=lambda p: p.name)
+def test_cdnow_is_never_called_a_sample(path: Path) -> None:
+    """A sentence about CDNOW or its cohort may mention a sample only to say the data is not one."""
+    text = " ".join(_prose(path).split())
+    for sentence in text.replace("e.g.", "eg").split(". "):
+        lower = sentence.lower()
+        if ("cdnow" in lower or "cohort" in lower) and "sample" in lower:
+            assert "not a sample" in lower or "one-in-ten sample" in lower, sentence
+
+
 @pytest.mark.parametrize("as_of", ["1998-06-30", "1997-09-30"])
 def test_lifetimes_convention_matches_real_lifetimes_on_cdnow(cdnow: pd.DataFrame, as_of: str) -> None:
     expected = pd.read_csv(REFERENCE / f"cdnow_lifetimes_{as_of}.csv.gz", index_col="customer_id")

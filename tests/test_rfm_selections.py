@@ -97,17 +97,60 @@ def test_the_explorer_recomputes_when_a_slider_moves():
         return pd.DataFrame({"customers": [len(rfm)], "past_revenue": [rfm["monetary"].sum()]},
                             index=pd.Index(["all"], name="selection"))
 
-    widget = explore_selections(tx, summarise, lapsed_days=(100, 160, 10), default_lapsed=150)
-    as_of, lapsed = widget.children[0].children
+    ex = explore_selections(tx, summarise, lapsed_days=(100, 160, 10), default_lapsed=150, currency="USD ")
+    as_of, lapsed = ex.controls["as_of"], ex.controls["lapsed"]
     assert [as_of.description, lapsed.description] == ["as of", "lapsed after (days)"]
+    for slider in (as_of, lapsed):  # usable: redraws on release, wide enough to drag
+        assert slider.continuous_update is False and int(slider.layout.width.rstrip("px")) >= 400
     assert seen[-1] == (3, 150)
-    lapsed.value = 120
-    assert seen[-1] == (3, 120)
+    first = ex.figure
+    assert first is not None and len(first.axes[0].patches) == 1
+    lapsed.value = 120  # the student's first change must draw a new, non-empty chart
+    assert seen[-1] == (3, 120) and ex.error is None
+    assert ex.figure is not first and len(ex.figure.axes[0].patches) == 1
     as_of.value = as_of.options[0][1]  # an earlier date: customer c has not bought yet
     assert seen[-1] == (2, 120)
+    line, table = ex.result
+    assert "lapsed after **120** days" in line
+    assert table.loc["all", "past revenue"] == "USD 40" and table.loc["all", "customers"] == "2"
+    assert "VBox" not in ex._repr_mimebundle_()["text/plain"]
     with pytest.raises(ValueError, match="default_lapsed"):
         explore_selections(tx, summarise, lapsed_days=(100, 160, 10), default_lapsed=200)
     with pytest.raises(TypeError, match="summarise"):
         explore_selections(tx, "loyalty")
     with pytest.raises(TypeError, match="lapsed_days"):
         explore_selections(tx, summarise, lapsed_days=100)
+
+
+@pytest.fixture(scope="module")
+def retention_cells() -> dict:
+    return notebook_namespace("05-rfm-micro-segments", "clv")
+
+
+def test_retention_by_period_matches_a_plain_count(retention_cells):
+    tx = pd.DataFrame({"customer_id": ["a", "b", "c", "a", "c", "d", "a"],
+                       "date": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-03-03", "2024-04-10",
+                                               "2024-05-20", "2024-06-01", "2024-07-02"])})
+    table = retention_cells["retention_by_period"](tx)
+    # Q1: a, b, c; Q2: a, c, d (2 of 3 kept); Q3: a (1 of 3 kept)
+    assert table["buyers_last_period"].tolist() == [3, 3] and table["retained"].tolist() == [2, 1]
+    assert table["retention_rate"].tolist() == pytest.approx([2 / 3, 1 / 3])
+    assert (table["retention_rate"] + table["churn_rate"]).tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_cdnow_retention_after_the_first_quarter_is_the_cohorts_return_rate(retention_cells):
+    cdnow = retention_cells["cdnow"]
+    q2_buyers = cdnow.loc[cdnow["date"].dt.to_period("Q") == "1997Q2", "customer_id"].nunique()
+    first = retention_cells["retention"].loc[("CDNOW", "1997Q2")]
+    assert first["buyers_last_period"] == cdnow["customer_id"].nunique()  # the whole cohort bought in Q1 1997
+    assert first["retention_rate"] == pytest.approx(q2_buyers / cdnow["customer_id"].nunique())
+
+
+def test_the_clv_estimate_is_the_product_of_its_stated_parts(retention_cells):
+    ns = retention_cells
+    assert 0 < ns["annual_retention"] < 1 and ns["annual_churn"] == pytest.approx(1 - ns["annual_retention"])
+    assert ns["expected_lifetime"] == pytest.approx(1 / ns["annual_churn"])
+    assert ns["clv"] == pytest.approx(ns["avg_order_value"] * ns["purchases_per_year"] * ns["GROSS_MARGIN"]
+                                      * ns["expected_lifetime"])
+    assert ns["clv_steps"].loc["CLV (gross profit per customer)", "value"] == f"₹{ns['clv']:,.0f}"
+    assert "assumption" in ns["clv_steps"].loc["gross margin", "where it comes from"]

@@ -20,19 +20,36 @@ import pandas as pd
 
 from course_lib.analysis.rfm import lapsed_customers, loyal_customers, rfm_segments, rfm_table
 from course_lib.base.validation import require_dataframe, require_number, require_positive_int
+from course_lib.learning.explorer import Explorer
 from course_lib.market.datasets import load_cdnow, load_transactions
 
 __all__ = ["explore_selections", "answers", "wrong_answers"]
 
 
+def _readable(table: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The selection table as a student reads it: counts with commas, money with its currency, shares in %."""
+    out = pd.DataFrame(index=table.index)
+    for column, values in table.items():
+        if column in ("micromarketing_type", "message"):
+            continue
+        if column.startswith("share"):
+            out[column.replace("_", " ")] = values.map(lambda v: "–" if pd.isna(v) else f"{v:.1%}")
+        elif column in ("past_revenue", "revenue_per_customer"):
+            out[column.replace("_", " ")] = values.map(lambda v: "–" if pd.isna(v) else f"{currency}{v:,.0f}")
+        else:
+            out[column.replace("_", " ")] = values.map(lambda v: "–" if pd.isna(v) else f"{v:,.0f}")
+    return out
+
+
 def explore_selections(transactions: pd.DataFrame, summarise: Callable[..., pd.DataFrame],
                        lapsed_days: tuple[int, int, int] = (120, 450, 30), default_lapsed: int = 180,
-                       currency: str = "") -> Any:
-    """Sliders for the observation date (month ends) and the lapsed threshold, with the selections below.
+                       currency: str = "") -> Explorer:
+    """An :class:`Explorer`: sliders for the observation date (month ends) and the lapsed threshold.
 
     ``summarise(rfm, lapsed_days=...)`` is the chapter's selection table; it is
     run on ``rfm_table(transactions, as_of=<month end>)`` whenever a slider
-    moves. Show it in a cell tagged ``nbval-ignore-output``.
+    moves, and its customers are drawn as bars on a fresh figure. ``currency``
+    prefixes money (``"USD "`` for CDNOW, ``"₹"`` for the synthetic retailer).
 
     Examples
     --------
@@ -40,12 +57,11 @@ def explore_selections(transactions: pd.DataFrame, summarise: Callable[..., pd.D
     ...                    "amount": [10.0, 20.0]})
     >>> def summarise(rfm, lapsed_days):
     ...     return pd.DataFrame({"customers": [len(rfm)]}, index=pd.Index(["all"], name="selection"))
-    >>> explore_selections(tx, summarise).children[0].children[0].description  # doctest: +SKIP
-    'as of'
+    >>> ex = explore_selections(tx, summarise)
+    >>> ex.result[0]
+    'As of **2024-09-01**, lapsed after **180** days: customers who have bought so far: 1.'
     """
     import ipywidgets as widgets  # noqa: PLC0415 (widgets only when the explorer is shown)
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-    from IPython.display import display  # noqa: PLC0415
 
     require_dataframe(transactions, "transactions")
     if not callable(summarise):
@@ -58,30 +74,37 @@ def explore_selections(transactions: pd.DataFrame, summarise: Callable[..., pd.D
     first, last = dates.min().normalize(), dates.max().normalize()
     ends = list(pd.date_range(first + pd.Timedelta(days=90), last, freq="ME"))  # 3 months of history first
     ends += [] if ends and ends[-1] == last else [last]
+    wide = {"layout": widgets.Layout(width="520px"), "style": {"description_width": "130px"},
+            "continuous_update": False}
     as_of = widgets.SelectionSlider(options=[(f"{d:%Y-%m-%d}", d) for d in ends], value=ends[-1],
-                                    description="as of", continuous_update=False,
-                                    layout=widgets.Layout(width="480px"))
-    lapsed = widgets.IntSlider(value=default_lapsed, min=low, max=high, step=step, description="lapsed after (days)",
-                               continuous_update=False, style={"description_width": "initial"})
-    out, tables = widgets.Output(), {}
+                                    description="as of", **wide)
+    lapsed = widgets.IntSlider(value=default_lapsed, min=low, max=high, step=step,
+                               description="lapsed after (days)", **wide)
+    tables: dict[pd.Timestamp, pd.DataFrame] = {}
 
-    def redraw(*_: Any) -> None:
-        day = as_of.value
-        if day not in tables:  # the RFM table of a date is computed once
-            tables[day] = rfm_table(transactions, as_of=day)
-        table = summarise(tables[day], lapsed_days=lapsed.value)
-        with out:
-            out.clear_output(wait=True)
-            money = {"past_revenue": currency + "{:,.0f}"} if "past_revenue" in table else {}
-            display(table.style.set_uuid("mm-selections").format(precision=3, thousands=",").format(money))
-            ax = table["customers"].plot.bar(rot=0, figsize=(7, 3.5), color="#4292c6")
-            ax.set(ylabel="customers", title=f"Selections as of {day:%Y-%m-%d}, lapsed after {lapsed.value} days")
-            plt.show()
+    def draw(fig: Any, as_of: pd.Timestamp, lapsed: int) -> tuple[str, pd.DataFrame]:
+        if as_of not in tables:  # the RFM table of a date is computed once
+            tables[as_of] = rfm_table(transactions, as_of=as_of)
+        table = summarise(tables[as_of], lapsed_days=lapsed)
+        ax = fig.subplots()
+        bars = ax.bar(table.index.astype(str), table["customers"], color="#4292c6")
+        ax.bar_label(bars, labels=[f"{n:,}" for n in table["customers"]], fontsize=10, padding=2)
+        ax.set_ylim(0, 1.2 * max(1, table["customers"].max()))
+        ax.set_xlabel("campaign selection", fontsize=11)
+        ax.set_ylabel("customers", fontsize=11)
+        ax.tick_params(labelsize=10)
+        ax.yaxis.set_major_formatter("{x:,.0f}")
+        ax.set_title(f"Selections as of {as_of:%d %b %Y}, lapsed after {lapsed} days", fontsize=12)
+        line = f"As of **{as_of:%Y-%m-%d}**, lapsed after **{lapsed}** days: "
+        if "recovery" in table.index:
+            line += (f"the recovery list holds **{table.loc['recovery', 'customers']:,}** customers "
+                     f"of {table['customers'].sum():,}.")
+        else:
+            line += f"customers who have bought so far: {table['customers'].sum():,}."
+        return line, _readable(table, currency)
 
-    as_of.observe(redraw, names="value")
-    lapsed.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([widgets.HBox([as_of, lapsed]), out])
+    return Explorer({"as_of": as_of, "lapsed": lapsed}, draw, title="RFM selections explorer",
+                    figsize=(8.0, 4.0))
 
 
 def answers(winback_as_of: str, winback_days: int, winback_min_purchases: int) -> dict[str, Any]:
