@@ -28,7 +28,7 @@ def case():
 def tiny() -> pd.DataFrame:
     return pd.DataFrame({
         "prospect_id": ["P1", "P2", "P3", "P4", "P5"],
-        "age": [18, 18, 16, 18, 19],
+        "age": [18, 18, 17, 18, 19],
         "town": ["kota ", "Kota", "Kota", "kota ", "Vellore "],
         "stream": ["arts", "arts", None, "arts", None],
     })
@@ -84,7 +84,7 @@ def test_clean_prospects_small_example():
     before = df.copy()
     out = clean_prospects(df, original_size=3, towns=["Kota", "Vellore"])
     pd.testing.assert_frame_equal(df, before)  # the caller's frame is untouched
-    assert out["prospect_id"].tolist() == ["P1", "P2", "P5"]  # P3 is 16, P4 a re-import
+    assert out["prospect_id"].tolist() == ["P1", "P2", "P5"]  # P3 is 17 (a child: not targeted), P4 a re-import
     assert out["town"].astype(str).tolist() == ["Kota", "Kota", "Vellore"]
     assert out["stream"].astype(str).tolist() == ["arts", "arts", "not stated"]
 
@@ -99,33 +99,48 @@ def test_clean_prospects_on_the_case(case):
     p = case.prospects
     out = clean_prospects(p, original_size=case.params["n_prospects"], towns=list(case.params["towns"]))
     assert len(out) == len(p) - 60 - 10
-    assert out["age"].between(17, 21).all()
+    assert out["age"].between(18, 21).all() and out["age"].min() >= 18  # no child in the campaign list
     assert set(out["town"].astype(str)) == set(case.params["towns"])
     assert out["stream"].notna().all()
     assert (out["stream"] == "not stated").sum() == p.drop(find_reimports(p, original_size=6000).index).query(
-        "17 <= age <= 21")["stream"].isna().sum()
+        "18 <= age <= 21")["stream"].isna().sum()
 
 
 def test_clean_prospects_bad_ages():
     with pytest.raises(ValueError, match="ages"):
-        clean_prospects(tiny(), original_size=3, towns=["Kota", "Vellore"], ages=(21, 17))
+        clean_prospects(tiny(), original_size=3, towns=["Kota", "Vellore"], ages=(21, 18))
 
 
 # --------------------------------------------------------------------------- plots, widget, plan
 
 
 def test_plot_and_explorer(case):
-    import matplotlib.pyplot as plt
-
     clean = clean_prospects(case.prospects, original_size=6000, towns=list(case.params["towns"]))
     fig = plot_town_response(clean, "Kota")
     assert len(fig.axes) == 2 and "Kota" in fig.axes[0].get_title()
-    plt.close(fig)
     with pytest.raises(ValueError, match="no prospects in town"):
         plot_town_response(clean, "Pune")
-    box = town_explorer(clean)
-    assert box.children[0].options[0] == "All towns" and "Kota" in box.children[0].options
-    plt.close("all")
+    ex = town_explorer(clean)
+    pick = ex.controls["town"]
+    assert pick.options[0] == "All towns" and "Kota" in pick.options
+    first = ex.figure
+    assert first is not None and first.axes[0].patches
+    ex.set(town="Kota")  # every change draws a new, non-empty figure and a line for that town
+    assert ex.figure is not first and ex.figure.axes[0].patches and "Kota" in ex.figure.axes[0].get_title()
+    kota = clean[clean["town"].astype(str) == "Kota"]
+    assert ex.result.startswith(f"**Kota**: {len(kota):,} prospects")
+    assert "VBox" not in ex._repr_mimebundle_()["text/plain"]
+
+
+def test_the_plan_targets_adults_only():
+    """The bank's audiences (and the coaching centre's) name age bands of 18 or more: no targeted ads at children."""
+    import re
+
+    for case_name in ("bank", "coaching"):
+        plan = load_case_plan(case_name)
+        for segment, audience in plan.segments["audience"].items():
+            for low, _high in re.findall(r"ages (\d+)-(\d+)", audience):
+                assert int(low) >= 18, f"{case_name}/{segment} targets ages from {low}: {audience}"
 
 
 def test_the_plan_reads_and_fills_the_exam_answer():

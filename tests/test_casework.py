@@ -251,38 +251,42 @@ def test_chapter_13_chart_draws_the_projection_and_the_curve(test_results):
     plt.close(fig)
 
 
-def test_chapter_13_explorer(test_results, capsys):
-    import matplotlib.pyplot as plt
-
-    box = budget_shift_explorer(test_results, outcomes="enrolments", share_moved=0.25)
-    share, elastic, out = box.children
+def test_chapter_13_explorer(test_results):
+    ex = budget_shift_explorer(test_results, outcomes="enrolments", share_moved=0.25)
+    share, elastic = ex.controls["share"], ex.controls["elasticity"]
     assert share.description == "Share moved to best segment" and share.value == 0.25
-    assert "elasticity" in elastic.description
-    # outside a kernel the Output widget does not capture, so the summary line reaches stdout
-    assert "Moving 25% to a: enrolments: 22 (before: 16 enrolments); cost per enrolment: ₹18" in capsys.readouterr().out
-    share.value = 1.0
-    assert "Moving 100% to a: enrolments: 40" in capsys.readouterr().out
+    assert "elasticity" in elastic.description and not share.continuous_update
+    assert ex.result == "Moving 25% to a: enrolments: 22 (before: 16); cost per enrolment: ₹18"
+    first = ex.figure
+    share.value = 1.0  # every change draws a new, non-empty figure (issue 20: no blank chart)
+    assert ex.result.startswith("Moving 100% to a: enrolments: 40")
+    assert ex.figure is not first and ex.figure.axes[0].patches
     elastic.value = 0.5
-    assert f"enrolments: {10 * 4 ** 0.5:.0f}" in capsys.readouterr().out
+    assert f"enrolments: {10 * 4 ** 0.5:.0f}" in ex.result
+    assert "VBox" not in ex._repr_mimebundle_()["text/plain"]
     with pytest.raises(ValueError, match="share_moved"):
         budget_shift_explorer(test_results, outcomes="enrolments", share_moved=2)
-    plt.close("all")
+
+
+def test_chapter_13_chart_has_no_log_axis(test_results):
+    fig = plot_budget_shift(test_results, 0.5, outcomes="enrolments")
+    assert all(ax.get_yscale() == "linear" for ax in fig.axes)
 
 
 # --------------------------------------------------------------------------- exam answer
 
 
 def test_exam_answer_fills_every_placeholder():
-    with pytest.raises(ValueError, match="values is missing 22 placeholder"):
+    with pytest.raises(ValueError, match="values is missing 24 placeholder"):
         exam_answer("coaching", {})
     names = ["n_raw", "n_duplicates", "n_board_fixed", "n_missing_exam", "n_bad_age", "n_clean", "share_c11",
              "share_drop", "share_comm", "rate_drop", "rate_other", "test_budget", "cpe_drop", "cpe_drop_generic",
-             "enrol_comm_tailored", "enrol_comm_generic", "shift_budget", "shift_share", "shift_enrol",
-             "base_enrol", "elasticity", "n_lines"]
-    values = dict.fromkeys(names, 0.25) | {"n_raw": 2436, "cpe_drop": 211.27}
+             "roas_drop", "p_enrol_drop", "enq_comm_tailored", "enq_comm_generic", "shift_budget", "shift_share",
+             "shift_enrol", "base_enrol", "elasticity", "n_lines"]
+    values = dict.fromkeys(names, 0.25) | {"n_raw": 2436, "cpe_drop": 7142.86}
     text = exam_answer("coaching", values)
     assert text.startswith("**Question.**")
-    assert "2,436" in text and "₹211" in text and "(2 marks)" in text and "(1 mark)" in text
+    assert "2,436" in text and "₹7,143" in text and "(2 marks)" in text and "(1 mark)" in text
     assert "{" not in text
     with pytest.raises(TypeError, match="values must be a dict"):
         exam_answer("coaching", [1])
@@ -292,7 +296,8 @@ def test_exam_answer_marks_must_add_to_ten(casework_file):
     path = casework_file(lambda d: d["cases"]["coaching"]["exam_answer"]["sections"][0].update(marks=3))
     values = {n: 1 for n in ["n_raw", "n_duplicates", "n_board_fixed", "n_missing_exam", "n_bad_age", "n_clean",
                              "share_c11", "share_drop", "share_comm", "rate_drop", "rate_other", "test_budget",
-                             "cpe_drop", "cpe_drop_generic", "enrol_comm_tailored", "enrol_comm_generic",
+                             "cpe_drop", "cpe_drop_generic", "roas_drop", "p_enrol_drop", "enq_comm_tailored",
+                             "enq_comm_generic",
                              "shift_budget", "shift_share", "shift_enrol", "base_enrol", "elasticity", "n_lines"]}
     with pytest.raises(ValueError, match="add up to 12 marks"):
         exam_answer("coaching", values, path=path)

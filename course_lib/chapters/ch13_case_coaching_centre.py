@@ -22,6 +22,7 @@ from course_lib.analysis.casework import load_case_plan, project_budget_shift
 from course_lib.analysis.cleaning import dedupe
 from course_lib.analysis.segmentation import assign_segments
 from course_lib.base.validation import require_probability
+from course_lib.learning.explorer import Explorer
 from course_lib.market.datasets import load_case
 
 __all__ = ["plot_budget_shift", "budget_shift_explorer", "answers", "wrong_answers"]
@@ -34,14 +35,15 @@ def _totals(results: pd.DataFrame, share: float, outcomes: list[str], elasticity
 
 
 def plot_budget_shift(results: pd.DataFrame, share_moved: float, *, outcomes: Sequence[str] = ("conversions",),
-                      elasticity: float = 1.0, title: str | None = None) -> Any:
+                      elasticity: float = 1.0, title: str | None = None, fig: Any = None) -> Any:
     """Two panels: budget per segment before and after moving ``share_moved`` to the best segment, and the
     projected total of the last outcome for every share moved (0% to 100%), with ``share_moved`` marked.
 
     ``results`` has one row per segment with ``segment``, ``spend`` and the ``outcomes`` columns, as for
-    :func:`course_lib.analysis.casework.project_budget_shift`. Returns the matplotlib figure.
+    :func:`course_lib.analysis.casework.project_budget_shift`. Draws on ``fig`` (a new
+    :class:`matplotlib.figure.Figure` when None, never pyplot's global state) and returns it.
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
     from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
 
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
@@ -49,65 +51,71 @@ def plot_budget_shift(results: pd.DataFrame, share_moved: float, *, outcomes: Se
     shift = project_budget_shift(results, share_moved, outcomes=outcomes, elasticity=elasticity)
     shares = np.linspace(0, 1, 21)
     curve = [_totals(results, s, outcomes, elasticity)[last] for s in shares]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig = Figure(figsize=(11, 4.2), layout="constrained") if fig is None else fig
+    ax1, ax2 = fig.subplots(1, 2)
     pos = np.arange(len(shift))
     ax1.bar(pos - 0.2, shift["budget"], width=0.4, label="before", color="#bdbdbd")
     ax1.bar(pos + 0.2, shift["new_budget"], width=0.4, label="after the move", color="#3182bd")
-    ax1.set_xticks(pos, [str(s).replace("_", " ") for s in shift.index])
-    ax1.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax1.set(ylabel="budget (₹)", xlabel="segment", title=f"Budget per segment, {share_moved:.0%} moved to the best")
-    ax1.legend()
+    ax1.set_xticks(pos, [str(s).replace("_", " ").replace(" ", "\n", 1) for s in shift.index], fontsize=10)
+    ax1.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"₹{v:,.0f}"))
+    ax1.set(ylabel="budget (₹)", xlabel="micro-segment", title=f"Budget per segment, {share_moved:.0%} moved to the best")
+    ax1.legend(fontsize=9)
     now = float(shift[f"{last}_after"].sum())
+    word = last.replace("_", " ")
     ax2.plot(100 * shares, curve, color="#3182bd")
-    ax2.scatter([100 * share_moved], [now], color="#e6550d", zorder=3, label=f"{now:.0f} {last.replace('_', ' ')}")
-    ax2.set(xlabel="share of the other segments' budget moved to the best (%)",
-            ylabel=f"projected {last.replace('_', ' ')}", title="Projected total for the same budget")
-    ax2.legend()
+    ax2.scatter([100 * share_moved], [now], color="#e6550d", zorder=3, label=f"now: {now:.0f} {word}")
+    ax2.set_ylim(0, 1.1 * max(curve))
+    ax2.set(xlabel="share of the other segments' budget moved (%)", ylabel=f"projected {word}",
+            title="Projected total for the same budget")
+    ax2.legend(fontsize=9, loc="lower right")
+    for ax in (ax1, ax2):
+        ax.tick_params(labelsize=9)
     if title:
         fig.suptitle(title)
-    # fixed margins: tight_layout would lay the figure out a second time (slow on every slider move)
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.82 if title else 0.9, wspace=0.25)
     return fig
 
 
 def budget_shift_explorer(results: pd.DataFrame, *, outcomes: Sequence[str] = ("conversions",),
-                          share_moved: float = 0.5, elasticity: float = 1.0) -> Any:
-    """Sliders "Share moved to best segment" and "Response elasticity" that redraw :func:`plot_budget_shift`
-    with a one-line summary. Returns an ``ipywidgets.VBox`` (show it in a cell tagged ``nbval-ignore-output``).
+                          share_moved: float = 0.5, elasticity: float = 1.0) -> Explorer:
+    """An :class:`~course_lib.learning.explorer.Explorer` with sliders "Share moved to best segment" and
+    "Response elasticity" that redraws :func:`plot_budget_shift` and a one-line summary on every change.
+
+    Examples
+    --------
+    >>> res = pd.DataFrame({"segment": ["a", "b"], "spend": [100.0, 100.0], "conversions": [10, 2]})
+    >>> budget_shift_explorer(res, share_moved=0.5).result
+    'Moving 50% to a: conversions: 16 (before: 12); cost per conversion: ₹12'
     """
     import ipywidgets as widgets  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
 
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
     last = outcomes[-1]
     first = project_budget_shift(results, require_probability(share_moved, "share_moved"), outcomes=outcomes,
                                  elasticity=elasticity)  # validates the inputs once, up front
-    best = first.index[first["is_best"]][0]
-    style, layout = {"description_width": "initial"}, widgets.Layout(width="460px")
+    best = str(first.index[first["is_best"]][0])
+    style, layout = {"description_width": "initial"}, widgets.Layout(width="480px")
     share = widgets.FloatSlider(value=share_moved, min=0.0, max=1.0, step=0.05, readout_format=".0%",
                                 description="Share moved to best segment", continuous_update=False, style=style,
                                 layout=layout)
     elastic = widgets.FloatSlider(value=elasticity, min=0.3, max=1.0, step=0.05, readout_format=".2f",
                                   description="Response elasticity (1 = no saturation)", continuous_update=False,
                                   style=style, layout=layout)
-    out = widgets.Output()
 
-    def redraw(*_: Any) -> None:
-        after = _totals(results, share.value, outcomes, elastic.value)
-        before = _totals(results, 0.0, outcomes, elastic.value)[last]
-        cost = after["budget"] / after[last] if after[last] > 0 else float("nan")
+    def draw(fig: Any, share: float, elasticity: float) -> str:
+        after = _totals(results, share, outcomes, elasticity)
+        before = _totals(results, 0.0, outcomes, elasticity)[last]
+        cost = f"₹{after['budget'] / after[last]:,.0f}" if after[last] > 0 else "n/a"
         parts = ", ".join(f"{o.replace('_', ' ')}: {after[o]:.0f}" for o in outcomes)
-        with out:
-            out.clear_output(wait=True)
-            print(f"Moving {share.value:.0%} to {best}: {parts} (before: {before:.0f} {last}); "
-                  f"cost per {last.rstrip('s')}: ₹{cost:,.0f}")
-            plot_budget_shift(results, share.value, outcomes=outcomes, elasticity=elastic.value)
-            plt.show()
+        plot_budget_shift(results, share, outcomes=outcomes, elasticity=elasticity, fig=fig)
+        return (f"Moving {share:.0%} to {best.replace('_', '-')}: {parts} (before: {before:.0f}); "
+                f"cost per {_singular(last.replace('_', ' '))}: {cost}")
 
-    share.observe(redraw, names="value")
-    elastic.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([share, elastic, out])
+    return Explorer({"share": share, "elasticity": elastic}, draw, title="Budget-shift explorer",
+                    figsize=(11.0, 4.2))
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word
 
 
 # --------------------------------------------------------------------------- workbook answers

@@ -25,6 +25,7 @@ from course_lib.analysis.cleaning import standardise_labels
 from course_lib.analysis.experiments import two_proportion_ztest
 from course_lib.base.validation import require_columns, require_dataframe, require_number
 from course_lib.learning.exercises import Mismatch, expect_number, expect_single
+from course_lib.learning.explorer import Explorer
 from course_lib.market.datasets import load_case
 
 __all__ = ["find_reimports", "clean_prospects", "plot_town_response", "town_explorer", "answers", "wrong_answers",
@@ -57,14 +58,14 @@ def find_reimports(data: pd.DataFrame, *, id_column: str = "prospect_id", origin
 
 
 def clean_prospects(prospects: pd.DataFrame, *, original_size: int, towns: Sequence[str],
-                    ages: tuple[int, int] = (17, 21)) -> pd.DataFrame:
+                    ages: tuple[int, int] = (18, 21)) -> pd.DataFrame:
     """The bank case's cleaning in one call (notebook 15 shows each step): drop the re-imports, keep ages in
-    ``ages``, standardise ``town`` to ``towns`` (ValueError for an unknown town) and record a missing
+    ``ages`` (the target: adults only, so under-18s, children under the DPDP Act, always go), standardise ``town`` to ``towns`` (ValueError for an unknown town) and record a missing
     ``stream`` as ``"not stated"``. Returns a new table with a fresh index.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"prospect_id": ["P1", "P2", "P3"], "age": [18, 23, 18],
+    >>> df = pd.DataFrame({"prospect_id": ["P1", "P2", "P3"], "age": [18, 17, 18],
     ...                    "town": ["kota ", "Kota", "kota "], "stream": ["arts", None, "arts"]})
     >>> clean_prospects(df, original_size=2, towns=["Kota"])[["prospect_id", "town"]].values.tolist()
     [['P1', 'Kota']]
@@ -82,10 +83,11 @@ def clean_prospects(prospects: pd.DataFrame, *, original_size: int, towns: Seque
     return out.assign(town=town, stream=stream.fillna("not stated")).reset_index(drop=True)
 
 
-def plot_town_response(data: pd.DataFrame, town: str = "All towns") -> Any:
-    """Bars of the click and account-opening rates by stream, targeted vs the generic holdout, in one town
-    (or ``"All towns"``) of the cleaned prospects. Returns the matplotlib figure."""
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+def plot_town_response(data: pd.DataFrame, town: str = "All towns", *, fig: Any = None) -> Any:
+    """Bars of the click and account-opening rates by stream, targeted vs the control group shown the old ad, in one town
+    (or ``"All towns"``) of the cleaned prospects. Draws on ``fig`` (a new
+    :class:`matplotlib.figure.Figure` when None, never pyplot's global state) and returns it."""
+    from matplotlib.figure import Figure  # noqa: PLC0415
 
     require_dataframe(data, "data")
     require_columns(data, ["town", "stream", "campaign_group", "clicked", "account_opened"], "data")
@@ -95,43 +97,49 @@ def plot_town_response(data: pd.DataFrame, town: str = "All towns") -> Any:
     rates = (rows[rows["stream"].isin(["engineering", "arts"])]
              .groupby(["stream", "campaign_group"], observed=True)[["clicked", "account_opened"]].mean()
              .unstack("campaign_group"))
-    names = {"holdout_generic": "old generic ad (holdout)", "targeted": "matched campus creative"}
-    colours = {names["holdout_generic"]: "#bdbdbd", names["targeted"]: "#3182bd"}
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
+    names = {"control_old_ad": "old generic ad (control group)", "targeted": "matched campus creative"}
+    colours = {names["control_old_ad"]: "#bdbdbd", names["targeted"]: "#3182bd"}
+    fig = Figure(figsize=(10, 3.8), layout="constrained") if fig is None else fig
+    axes = fig.subplots(1, 2)
     for ax, col, label, what in zip(axes, ["clicked", "account_opened"],
                                     ["prospects who clicked (%)", "prospects who opened an account (%)"],
                                     ["clicks", "accounts opened"], strict=True):
         shown = (100 * rates[col]).reindex(["engineering", "arts"]).rename(columns=names)
+        shown = shown[[n for n in names.values() if n in shown.columns]]
         shown.plot.bar(ax=ax, rot=0, color=colours)
-        ax.set_ylim(0, 1.4 * max(float(np.nanmax(shown.to_numpy())), 0.1))
+        ax.set_ylim(0, 1.45 * max(float(np.nanmax(shown.to_numpy())), 0.1))
         ax.set(ylabel=label, xlabel="stream", title=f"{town}: {what}")
-        ax.legend(title="group", loc="upper right", fontsize="small")
-    fig.tight_layout()
+        ax.tick_params(labelsize=9)
+        ax.legend(title="group", loc="upper right", fontsize=9, title_fontsize=9)
     return fig
 
 
-def town_explorer(data: pd.DataFrame) -> Any:
-    """A "College town" dropdown that redraws :func:`plot_town_response`; returns an ``ipywidgets.VBox``
-    (show it in a cell tagged ``nbval-ignore-output``)."""
+def town_explorer(data: pd.DataFrame) -> Explorer:
+    """An :class:`~course_lib.learning.explorer.Explorer`: a "College town" dropdown that redraws
+    :func:`plot_town_response` with a line giving the town's prospects, clicks and accounts.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"town": ["Kota"] * 4, "stream": ["arts", "arts", "engineering", "engineering"],
+    ...                    "campaign_group": ["targeted", "control_old_ad"] * 2,
+    ...                    "clicked": [True, False, True, False], "account_opened": [True, False, False, False]})
+    >>> town_explorer(df).set(town="Kota").result
+    '**Kota**: 4 prospects, 2 clicked, 1 opened an account.'
+    """
     import ipywidgets as widgets  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
 
-    plt.close(plot_town_response(data))  # validates the data once, up front
+    plot_town_response(data)  # validates the data once, up front
     towns = ["All towns", *sorted(str(t) for t in data["town"].dropna().unique())]
-    pick = widgets.Dropdown(options=towns, value="All towns", description="College town")
-    out = widgets.Output()
+    pick = widgets.Dropdown(options=towns, value="All towns", description="College town",
+                            layout=widgets.Layout(width="400px"))
 
-    def redraw(*_: Any) -> None:
-        with out:
-            out.clear_output(wait=True)
-            rows = data if pick.value == "All towns" else data[data["town"].astype("string") == pick.value]
-            print(f"{pick.value}: {len(rows):,} prospects")
-            plot_town_response(data, pick.value)
-            plt.show()
+    def draw(fig: Any, town: str) -> str:
+        rows = data if town == "All towns" else data[data["town"].astype("string") == town]
+        plot_town_response(data, town, fig=fig)
+        return (f"**{town}**: {len(rows):,} prospects, {int(rows['clicked'].sum()):,} clicked, "
+                f"{int(rows['account_opened'].sum()):,} opened an account.")
 
-    pick.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([pick, out])
+    return Explorer({"town": pick}, draw, title="College-town explorer", figsize=(10.0, 3.8))
 
 
 # --------------------------------------------------------------------------- workbook answers
@@ -148,7 +156,7 @@ def _data() -> dict[str, Any]:
 
 def _z(frame: pd.DataFrame, column: str = "clicked") -> float:
     g = frame.groupby("campaign_group", observed=True)[column].agg(["sum", "size"])
-    a, b = g.loc["holdout_generic"], g.loc["targeted"]
+    a, b = g.loc["control_old_ad"], g.loc["targeted"]
     return float(two_proportion_ztest(int(a["sum"]), int(a["size"]), int(b["sum"]), int(b["size"])).z)
 
 

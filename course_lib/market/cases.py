@@ -152,8 +152,8 @@ def _coaching(rng: np.random.Generator, p: dict[str, Any]) -> dict[str, pd.DataF
     for s, spec in p["ads"].items():
         for kind, creative in (("tailored", spec["tailored"]), ("generic", p["generic_creative"])):
             clicks = rng.binomial(impressions, spec[f"ctr_{kind}"])
-            enquiries = rng.binomial(clicks, spec["enquiry_per_click"])
-            enrolments = rng.binomial(enquiries, segs[s]["enrol_rate"])
+            enquiries = rng.binomial(clicks, spec.get(f"enquiry_per_click_{kind}", spec["enquiry_per_click"]))
+            enrolments = rng.binomial(enquiries, spec["enrol_per_enquiry"])  # ad leads: colder than past enquiries
             ads.append(dict(segment=s, creative_type=kind, creative=creative, impressions=impressions,
                             clicks=int(clicks), enquiries=int(enquiries), enrolments=int(enrolments),
                             spend=spend, revenue=float(enrolments * p["course_fee"])))
@@ -224,11 +224,11 @@ def _bank(rng: np.random.Generator, p: dict[str, Any]) -> dict[str, pd.DataFrame
     age = rng.integers(lo, hi + 1, n)
     college = np.array([f"{t} {'Institute of Technology' if s == 'engineering' else 'College of Arts'}"
                         for t, s in zip(town, stream)], dtype=object)
-    year = np.clip(age - 16, 1, 4)
-    holdout = rng.random(n) < p["holdout_share"]
+    year = np.clip(age - 17, 1, 4)
+    control = rng.random(n) < p["control_share"]  # shown the old ad: a control group, not a holdout
     matched = np.where(stream == "engineering", "campus_engineering", "campus_arts")
-    creative = np.where(holdout, "generic_savings", matched).astype(object)
-    kind = np.where(holdout, "generic", "matched")
+    creative = np.where(control, "generic_savings", matched).astype(object)
+    kind = np.where(control, "generic", "matched")
     ctr = np.array([p["click_rate"][k] for k in kind])
     clicked = rng.random(n) < ctr
     opened = clicked & (rng.random(n) < np.array([p["open_rate_after_click"][k] for k in kind]))
@@ -237,11 +237,16 @@ def _bank(rng: np.random.Generator, p: dict[str, Any]) -> dict[str, pd.DataFrame
         "town": town, "state": [towns[t]["state"] for t in town], "college": college, "stream": stream,
         "year_of_study": year, "has_bank_account": rng.random(n) < p["has_account_elsewhere"],
         "phone_os": _pick(rng, {"android": 0.85, "ios": 0.15}, n), "campaign_group":
-        np.where(holdout, "holdout_generic", "targeted"), "creative_shown": creative,
+        np.where(control, "control_old_ad", "targeted"), "creative_shown": creative,
         "clicked": clicked, "account_opened": opened,
     })
+    # dirt: ages outside the target. The 17-year-olds are children under the DPDP Act: the ad platform's 18+
+    # rule kept them out of the campaign (no ad, no outcome), but the imported list still holds their rows.
     bad = rng.choice(n, 10, replace=False)
-    df.loc[bad, "age"] = [16, 16, 16, 22, 22, 22, 23, 22, 16, 23]
+    df.loc[bad, "age"] = [17, 17, 17, 22, 22, 22, 23, 22, 17, 23]
+    minors = bad[[0, 1, 2, 8]]
+    df.loc[minors, ["campaign_group", "creative_shown"]] = ["not_contacted_under_18", "none"]
+    df.loc[minors, ["clicked", "account_opened"]] = False
     df["stream"] = _blank(rng, df["stream"], 0.02)
     df["town"] = _mess(rng, df["town"], {"Vellore": ["vellore ", "Vellore "], "Kota": ["Kota ", "kota"]}, 0.05)
     df = _duplicate(rng, df, int(round(0.01 * n)), "prospect_id", "P")
