@@ -302,3 +302,14 @@ def test_exam_answer_marks_must_add_to_ten(casework_file):
     with pytest.raises(ValueError, match="add up to 12 marks"):
         exam_answer("coaching", values, path=path)
     assert np.isclose(sum(s["marks"] for s in load_case_plan("coaching").exam_answer["sections"]), 10)
+
+
+def test_chapter_13_notebook_cost_chart_is_linear_with_computed_magnitudes():
+    """Issue 15: the cost-per-enrolment bars had a log axis; issue 15/2: ROAS 402. The notebook's own cells
+    now draw linear bars, and the whole test's ROAS sits in the cited 3-6 range for education ads."""
+    from tests.notebook_code import notebook_namespace
+
+    ns = notebook_namespace("13-case-coaching-centre", "cpe-chart")
+    assert ns["ax"].get_yscale() == "linear"
+    assert 3 <= ns["roas_all"] <= 6
+    assert ns["response"]["roas"].max() < 15
