@@ -148,26 +148,95 @@ def test_empty_level_gives_zero_not_nan(people, sales):
 
 
 def test_plot(people, sales):
+    from matplotlib.figure import Figure
+
     r = levels_report(people, sales, "sportswear", (20, 40), "fitness", assumptions=_simple())
     fig = plot_levels(r, title="t")
+    assert isinstance(fig, Figure)  # a Figure of its own, not pyplot's global state
     assert [ax.get_title() for ax in fig.axes] == ["Who is still reached", "Expected profit per level"]
     assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == list(LEVELS)
+    assert all("₹" in t.get_text() or t.get_text() == "" for t in fig.axes[1].texts + list(fig.axes[1].get_xticklabels()))
+    own = Figure()
+    assert plot_levels(r, fig=own) is own and len(own.axes) == 2
     with pytest.raises(ValueError, match="expected_profit"):
         plot_levels(r.drop(columns="expected_profit"))
+
+
+def _report(profits, cost_per_sale=(90.0, 60.0, 40.0, float("nan")), reach=(1000, 500, 200, 20)):
+    return pd.DataFrame({"reach": list(reach), "expected_profit": list(profits), "cost_per_sale": list(cost_per_sale),
+                         "too_small": [False, False, False, True]}, index=list(LEVELS))
+
+
+def test_summary_calls_a_loss_a_loss():
+    """Issue 20: when every level loses money, the summary must not call a loss the highest expected profit."""
+    loss = ch02.summary(_report([-5000.0, -800.0, -300.5, -900.0]), min_size=100)
+    assert loss.startswith("**Every level loses money**")
+    assert "Highest expected profit" not in loss
+    assert "smallest loss is at the niche level (−₹300 from 200 people)" in loss
+    assert "Lowest cost per sale: niche (₹40)" in loss and "Too small (under 100 people): micro" in loss
+    profit = ch02.summary(_report([5000.0, 800.0, -300.0, -900.0]), min_size=10)
+    assert profit.startswith("Highest expected profit: **mass** (₹5,000 from 1,000 people).")
+    assert "loses" not in profit
+    assert "No level makes a profit" in ch02.summary(_report([0.0, -1.0, -2.0, -3.0]), min_size=10)
+
+
+def test_report_formatted_for_a_reader(people, sales):
+    r = levels_report(people, sales, "sportswear", age=(90, 99), assumptions=_simple())  # empty levels: NaN costs
+    shown = ch02.format_report(r)
+    assert shown.columns.tolist()[0] == "people reached" and shown.loc["mass", "people reached"] == "8"
+    text = shown.to_string()
+    assert "nan" not in text.lower() and "–" in shown["cost per sale"].tolist()
+    assert all(v.endswith("%") for v in shown["response rate"])
+    assert all(v.startswith(("₹", "−₹", "–")) for v in shown["expected profit"])
+    assert ch02.rupees(-962.15) == "−₹962" and ch02.rupees(0.004) == "₹0" and ch02.rupees(1234.5, 2) == "₹1,234.50"
 
 
 # --------------------------------------------------------------------------- the explorer and the course data
 
 
-def test_explorer_redraws_on_change(people, sales):
+def test_explorer_is_an_explorer_that_redraws_on_every_change(people, sales):
     pytest.importorskip("ipywidgets")
-    box = levels_explorer(people, sales, age=(20, 60), interest=ANY, life_event=ANY)
-    assert box.result["reach"].tolist() == [8, 8, 8, 8]
-    controls = {c.description: c for c in box.children if hasattr(c, "description")}
-    controls["Micro: life event"].value = "new_job"
-    assert box.result["reach"].tolist() == [8, 8, 8, 2]
+    from course_lib.learning.explorer import Explorer
+
+    ex = levels_explorer(people, sales, age=(20, 60), interest=ANY, life_event=ANY)
+    assert isinstance(ex, Explorer) and ex.error is None
+    assert ex.latest["report"]["reach"].tolist() == [8, 8, 8, 8]
+    first = ex.figure
+    assert first is not None and len(first.axes) == 2 and len(first.axes[0].patches) == 4
+    ex.set(life_event="new_job")
+    assert ex.latest["report"]["reach"].tolist() == [8, 8, 8, 2]
+    assert ex.figure is not first and len(ex.figure.axes[1].patches) == 4  # a new, non-empty chart
+    ex.controls["youngest"].value = 30  # the age band is two number boxes, changed in the widget itself
+    assert ex.latest["report"]["reach"].tolist() == [8, 6, 6, 1]  # ages 30-60: C2-C7
+    text, table = ex.result
+    assert text.startswith(("Highest expected profit", "**Every level loses money**", "**No level"))
+    assert table.columns[0] == "people reached"
+
+
+def test_explorer_controls_are_usable_and_errors_stay_inside(people, sales):
+    pytest.importorskip("ipywidgets")
+    ex = levels_explorer(people, sales, age=(20, 60))
+    for name in ("youngest", "oldest"):
+        box = ex.controls[name]
+        assert type(box).__name__ == "BoundedIntText" and box.continuous_update is False
+        assert (box.min, box.max) == (20, 60)
+    assert all(c.layout.width in ("300px", "440px") for c in ex.controls.values())
+    ex.set(youngest=50, oldest=30)
+    assert ex.error is not None and "youngest age (50) is above the oldest (30)" in ex.error and ex.figure is None
+    assert ex.set(oldest=60).error is None and ex.figure is not None
     with pytest.raises(TypeError, match="unknown setting"):
         levels_explorer(people, sales, colour="red")
+
+
+def test_explorer_on_course_data_says_when_every_level_loses_money():
+    pytest.importorskip("ipywidgets")
+    from course_lib.market.datasets import load_customers, load_transactions
+
+    ex = levels_explorer(load_customers(), load_transactions())
+    assert ex.result[0].startswith("Highest expected profit: **segment**")
+    ex.set(category="organic_food", interest="gaming")
+    assert (ex.latest["report"]["expected_profit"] < 0).all()
+    assert ex.result[0].startswith("**Every level loses money**") and "Highest" not in ex.result[0]
 
 
 def test_on_course_data_the_rules_narrow_and_concentrate_buyers():

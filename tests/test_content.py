@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 import textwrap
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,6 +20,8 @@ from course_lib.learning.tables import (
     load_comparison,
     load_examples,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # The brands the issue asks the examples table to cover (checked against the file, not against itself).
 REQUIRED_BRANDS = {"Procter & Gamble", "Uber", "Delta", "M&M's", "Amazon", "Nike", "Coca-Cola", "Scrimba",
@@ -72,20 +77,107 @@ def test_every_call_returns_a_new_frame():
 
 
 def test_comparison_tables():
-    assert comparison_names() == ["micro-vs-mass", "micro-vs-niche"]
+    assert comparison_names() == ["micro-vs-mass", "micro-vs-niche", "micro-vs-macro"]
     mass = load_comparison("micro-vs-mass")
-    assert mass.columns.tolist() == ["Mass (macro) marketing", "Micromarketing", "source"]
+    assert mass.columns.tolist() == ["Mass (undifferentiated) marketing", "Micromarketing", "source"]
     assert mass.index.name == "aspect"
     assert {"Who is targeted", "Cost"} <= set(mass.index)
-    assert mass.attrs["title"] == "Micromarketing vs mass (macro) marketing"
+    assert mass.attrs["title"] == "Micromarketing vs mass marketing"
     niche = load_comparison("micro-vs-niche", sources=False)
     assert niche.columns.tolist() == ["Niche marketing", "Micromarketing"]
     assert len(niche) >= 4
 
 
+def test_macromarketing_is_defined_as_society_level_not_as_mass_marketing():
+    """Issue 15: macromarketing is marketing's role in and effect on society (aggregate), not mass marketing."""
+    macro = load_comparison("micro-vs-macro", sources=False)
+    assert macro.columns.tolist() == ["Macromarketing", "Micromarketing"]
+    what = macro.loc["What it is", "Macromarketing"].lower()
+    assert "society" in what and "mass" not in what and "widest" not in what and "largest" not in what
+    assert "aggregate" in macro.loc["Level of analysis", "Macromarketing"].lower()
+    assert "mass" in macro.loc["Not to be confused with", "Macromarketing"].lower()  # says it is NOT mass marketing
+    assert "macro" not in " ".join(load_comparison("micro-vs-mass").columns).lower()  # mass is not "macro"
+    assert set(load_comparison("micro-vs-macro")["source"].str.extract(r"(https?://\S+?)\)")[0]) == {
+        "https://whatis.techtarget.com/definition/macromarketing", "https://marketing-dictionary.org/m/macromarketing/"}
+
+    from course_lib.learning.flashcards import load_deck
+
+    card = {c.id: c for c in load_deck("basics")}["term-macromarketing"]
+    assert "society" in card.back and "not a synonym of mass marketing" in card.back
+    assert "widest possible market" not in card.back
+
+
+# My chapters' data files: the ones shown to students as text or Markdown.
+_MY_DATA = ["data/content/comparisons.yaml", "data/content/examples.yaml", "data/content/levels_examples.yaml",
+            "data/content/audiences.yaml", "data/questions/basics.yaml", "data/questions/segmentation-levels.yaml",
+            "data/questions/course.yaml", "data/flashcards/basics.yaml", "data/flashcards/segmentation-levels.yaml",
+            "data/exercises/00-start-here.yaml", "data/exercises/01-what-is-micromarketing.yaml",
+            "data/exercises/02-segmentation-levels.yaml"]
+_MY_NOTEBOOKS = [f"{folder}/{stem}.ipynb" for folder in ("notebooks", "solutions", "exercises")
+                 for stem in ("00-start-here", "01-what-is-micromarketing", "02-segmentation-levels")]
+_DOLLAR_AMOUNT = re.compile(r"\$\s?(?:\d|\.\d|\{)")  # "$0.15", "$ 1", "${cost:.2f}": typeset as maths in Markdown
+_MACRO_AS_MASS = re.compile(r"mass \(or macro\)|\(macro\) marketing|macro \(mass\)|mass \(macro\)", re.I)
+
+
+@pytest.mark.parametrize("relative", _MY_DATA)
+def test_data_files_write_dollars_as_usd_and_keep_macro_apart_from_mass(relative):
+    text = (ROOT / relative).read_text(encoding="utf-8")
+    assert not _DOLLAR_AMOUNT.findall(text), f"{relative}: write US dollars as 'USD 0.15', not with a $ sign"
+    assert not _MACRO_AS_MASS.findall(text), f"{relative}: macromarketing is not mass marketing"
+    assert "Rs " not in text, f"{relative}: write rupees as ₹1,200"
+
+
+def _shown_text(cell: dict) -> list[str]:
+    """The Markdown of a cell, or the text a code cell shows (Markdown, plain text, HTML, printed lines)."""
+    if cell["cell_type"] == "markdown":
+        return ["".join(cell["source"])]
+    shown = []
+    for output in cell.get("outputs", []):
+        if "text" in output:
+            shown.append("".join(output["text"]))
+        for kind in ("text/markdown", "text/plain", "text/html"):
+            if kind in output.get("data", {}):
+                shown.append("".join(output["data"][kind]))
+    return shown
+
+
+@pytest.mark.parametrize("relative", _MY_NOTEBOOKS)
+def test_notebooks_show_no_dollar_sign_amounts_and_no_macro_as_mass(relative):
+    """A pair of $ in Markdown is typeset as maths ("$0.15 vs $1" shows as "0.15vs1"): the course writes USD 0.15."""
+    cells = json.loads((ROOT / relative).read_text(encoding="utf-8"))["cells"]
+    for i, cell in enumerate(cells):
+        for text in _shown_text(cell):
+            assert not _DOLLAR_AMOUNT.findall(text), f"{relative}, cell {i}: {_DOLLAR_AMOUNT.findall(text)}"
+            assert not _MACRO_AS_MASS.findall(text), f"{relative}, cell {i}: macromarketing is not mass marketing"
+            assert "NaN" not in text, f"{relative}, cell {i}: show missing values as '–' or 'n/a'"
+            if cell["cell_type"] == "markdown":
+                assert "Rs " not in text, f"{relative}, cell {i}: write rupees as ₹1,200"
+
+
+def test_textbook_framework_is_taught_once_with_questions_and_cards():
+    """Issue 15, section 4: STP, Kotler's levels and targeting strategies, positioning, in chapter 01's bank."""
+    from course_lib.learning.flashcards import load_deck
+    from course_lib.learning.quiz import load_bank
+
+    bank = {q.id: q for q in load_bank(notebook="01-what-is-micromarketing")}
+    assert {"basics-15", "basics-16", "basics-17", "basics-18", "basics-19"} <= set(bank)
+    fronts = {}
+    for deck in sorted(p.stem for p in (ROOT / "data" / "flashcards").glob("*.yaml")):
+        for card in load_deck(deck):
+            fronts.setdefault(card.front.casefold(), []).append(f"{deck}:{card.id}")
+    for front in ("segmentation, targeting, positioning (stp)", "positioning and differentiation",
+                  "the four market-targeting strategies (kotler and armstrong)", "macromarketing"):
+        assert len(fronts.get(front, [])) == 1, f"one definition per term: {front!r} is on {fronts.get(front)}"
+    notebook = json.loads((ROOT / "notebooks" / "01-what-is-micromarketing.ipynb").read_text(encoding="utf-8"))
+    markdown = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    for words in ("Undifferentiated", "Differentiated", "Concentrated", "Local marketing", "individual (one-to-one)",
+                  "**Positioning**", "Competitors and differentiation", "Kotler"):
+        assert words in markdown, words
+
+
 def test_comparison_errors():
-    with pytest.raises(ValueError, match="there is no comparison 'micro-vs-macro'"):
-        load_comparison("micro-vs-macro")
+    with pytest.raises(ValueError, match="there is no comparison 'micro-vs-macro-2'"):
+        load_comparison("micro-vs-macro-2")
     with pytest.raises(TypeError, match="name must be a str"):
         load_comparison(1)
     with pytest.raises(TypeError, match="sources must be True or False"):

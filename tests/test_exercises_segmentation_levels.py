@@ -91,7 +91,7 @@ def test_q2_right_answer(keywords):
     right = keywords["cpc"] / keywords["conversion_rate"]
     fb = q2.evaluate(right)
     assert fb.status == "correct"
-    assert "$3.75" in fb.message and "$200.00" in fb.message  # 0.15 / 0.04 and 1.00 / 0.005
+    assert "USD 3.75" in fb.message and "USD 200.00" in fb.message  # 0.15 / 0.04 and 1.00 / 0.005
     assert q2.evaluate(right.iloc[::-1]).status == "correct"
 
 

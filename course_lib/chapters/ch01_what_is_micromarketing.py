@@ -99,7 +99,7 @@ def check_one_run(value: Any, facts: dict[str, Any]) -> None:
         row = value.loc[plan]
         if "budget" in value.columns and not np.isclose(float(row["budget"]), facts["budget"]):
             raise Mismatch(f"the {plan} plan's budget is {float(row['budget']):,.0f}. A fair comparison gives both "
-                           f"plans the same budget: {facts['budget']:,.0f} rupees.")
+                           f"plans the same budget: ₹{facts['budget']:,.0f}.")
         for column in ("channel", "creative"):
             if column in value.columns and str(row[column]) != facts[column]:
                 raise Mismatch(f"the {plan} plan uses the {column} {row[column]!r}. Both plans must use the same "

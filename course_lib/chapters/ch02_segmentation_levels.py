@@ -23,8 +23,8 @@ import pandas as pd
 from course_lib.base.content import ContentError, content_path, read_yaml
 from course_lib.base.validation import require_columns, require_dataframe, require_number, require_positive_int
 
-__all__ = ["LEVELS", "ANY", "load_levels_examples", "level_masks", "levels_report", "plot_levels",
-           "levels_explorer", "answers", "wrong_answers"]
+__all__ = ["LEVELS", "ANY", "load_levels_examples", "level_masks", "levels_report", "rupees", "format_report",
+           "plot_levels", "summary", "levels_explorer", "answers", "wrong_answers"]
 
 #: The four segmentation levels, broadest first.
 LEVELS: tuple[str, ...] = ("mass", "segment", "niche", "micro")
@@ -148,8 +148,54 @@ def levels_report(customers: pd.DataFrame, transactions: pd.DataFrame, category:
     return report
 
 
-def plot_levels(report: pd.DataFrame, title: str | None = None) -> Any:
-    """Two bar charts of a :func:`levels_report`: who is still reached, and the expected profit per level.
+def rupees(amount: float, decimals: int = 0) -> str:
+    """Format an amount in rupees for a reader: ``₹1,234``, a loss as ``−₹962``, a missing value as ``–``.
+
+    Examples
+    --------
+    >>> rupees(26123.3), rupees(-962.15), rupees(1.4, 2), rupees(float("nan"))
+    ('₹26,123', '−₹962', '₹1.40', '–')
+    """
+    if amount is None or pd.isna(amount):
+        return "–"
+    text = f"₹{abs(amount):,.{decimals}f}"
+    return f"−{text}" if round(amount, decimals) < 0 else text
+
+
+def format_report(report: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`levels_report` as a table of text for a reader: counts with separators, rates in %, money in ₹.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"reach": [50000], "share_of_market": [1.0], "in_market_rate": [0.1477],
+    ...                   "response_rate": [0.003], "expected_sales": [147.7], "cost_per_target": [1.4],
+    ...                   "total_cost": [70000.0], "cost_per_sale": [float("nan")], "expected_profit": [-962.1],
+    ...                   "too_small": [False]}, index=pd.Index(["mass"], name="level"))
+    >>> format_report(r).loc["mass"].tolist()
+    ['50,000', '100.0%', '14.8%', '0.30%', '147.7', '₹1.40', '₹70,000', '–', '−₹962', '']
+    """
+    require_columns(report, ["reach", "share_of_market", "in_market_rate", "response_rate", "expected_sales",
+                             "cost_per_target", "total_cost", "cost_per_sale", "expected_profit", "too_small"],
+                    "report")
+    return pd.DataFrame({
+        "people reached": report["reach"].map("{:,}".format),
+        "share of market": report["share_of_market"].map("{:.1%}".format),
+        "in the market": report["in_market_rate"].map("{:.1%}".format),
+        "response rate": report["response_rate"].map("{:.2%}".format),
+        "expected sales": report["expected_sales"].map("{:,.1f}".format),
+        "cost per person": report["cost_per_target"].map(lambda v: rupees(v, 2)),
+        "total cost": report["total_cost"].map(rupees),
+        "cost per sale": report["cost_per_sale"].map(rupees),
+        "expected profit": report["expected_profit"].map(rupees),
+        "note": report["too_small"].map({True: "too small", False: ""}),
+    }, index=report.index)
+
+
+def plot_levels(report: pd.DataFrame, title: str | None = None, fig: Any = None) -> Any:
+    """Two bar charts of a :func:`levels_report` on ``fig`` (a new Figure if None): who is reached, and the profit.
+
+    Draws on a :class:`matplotlib.figure.Figure`, never on pyplot's global state, so an explorer can
+    redraw it on every change.
 
     Examples
     --------
@@ -157,29 +203,58 @@ def plot_levels(report: pd.DataFrame, title: str | None = None) -> Any:
     >>> [ax.get_title() for ax in plot_levels(r).axes]
     ['Who is still reached', 'Expected profit per level']
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415 (keep importing the module fast)
+    from matplotlib.figure import Figure  # noqa: PLC0415 (keep importing the module fast)
+    from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: PLC0415
 
     require_columns(report, ["reach", "expected_profit"], "report")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.4))
-    report["reach"].plot.barh(ax=left, color="tab:blue", title="Who is still reached")
-    left.set(xlabel="customers reached", ylabel="")
-    profit = report["expected_profit"]
-    profit.plot.barh(ax=right, color=np.where(profit >= 0, "tab:green", "tab:red"), title="Expected profit per level")
+    fig = Figure(figsize=(11, 3.8), layout="constrained") if fig is None else fig
+    left, right = fig.subplots(1, 2)
+    names = [str(level) for level in report.index]
+    reach, profit = report["reach"], report["expected_profit"]
+    left.barh(names, reach, color="tab:blue")
+    left.set(title="Who is still reached", xlabel="customers reached (people)")
+    left.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    right.barh(names, profit, color=np.where(profit >= 0, "tab:green", "tab:red"))
     right.axvline(0, color="black", linewidth=0.8)
-    right.set(xlabel="expected profit (Rs) = margin on sales - total cost", ylabel="")
+    right.set(title="Expected profit per level", xlabel="expected profit in ₹ (margin on sales minus total cost)")
+    right.xaxis.set_major_formatter(FuncFormatter(lambda v, _: rupees(v)))
     for ax in (left, right):
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    for ax, values, fmt in ((left, reach, "{:,.0f}".format), (right, profit, rupees)):
         ax.invert_yaxis()  # the widest level on top
+        ax.tick_params(labelsize=10)
+        ax.bar_label(ax.containers[0], labels=[fmt(v) for v in values], padding=3, fontsize=9)
+        ax.use_sticky_edges = ax is left  # profit bars: room on both sides of zero for the labels
+        ax.margins(x=0.25)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig
 
 
-def _summary(report: pd.DataFrame, min_size: int) -> str:
-    """One or two sentences: the level with the highest profit, the cheapest sale, the levels too small."""
-    best = report["expected_profit"].idxmax()
-    text = (f"Highest expected profit: {best} (Rs {report.loc[best, 'expected_profit']:,.0f} from "
-            f"{report.loc[best, 'reach']:,} people). Lowest cost per sale: {report['cost_per_sale'].idxmin()}.")
+def summary(report: pd.DataFrame, min_size: int) -> str:
+    """What a :func:`levels_report` says, as Markdown: the best level (or that every level loses money), the cheapest sale.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"reach": [100, 10], "expected_profit": [-50.0, -8.0], "cost_per_sale": [90.0, 40.0],
+    ...                   "too_small": [False, True]}, index=["mass", "micro"])
+    >>> print(summary(r, min_size=20))
+    **Every level loses money** on these settings: the smallest loss is at the micro level (−₹8 from 10 people). Do not run this campaign as it stands. Lowest cost per sale: micro (₹40). Too small (under 20 people): micro: fixed costs swamp the sales, and a tiny group is a privacy risk.
+    """
+    require_columns(report, ["reach", "expected_profit", "cost_per_sale", "too_small"], "report")
+    profit = report["expected_profit"]
+    best = profit.idxmax()
+    people = f"{int(report.loc[best, 'reach']):,} people"
+    if profit[best] > 0:
+        text = f"Highest expected profit: **{best}** ({rupees(profit[best])} from {people})."
+    elif profit[best] == 0:
+        text = f"**No level makes a profit**: at best the {best} level breaks even ({people})."
+    else:
+        text = (f"**Every level loses money** on these settings: the smallest loss is at the {best} level "
+                f"({rupees(profit[best])} from {people}). Do not run this campaign as it stands.")
+    per_sale = report["cost_per_sale"].dropna()
+    if not per_sale.empty:
+        text += f" Lowest cost per sale: {per_sale.idxmin()} ({rupees(per_sale.min())})."
     small = report.index[report["too_small"]].tolist()
     if small:
         text += (f" Too small (under {min_size} people): {', '.join(small)}: fixed costs swamp the sales, "
@@ -188,15 +263,15 @@ def _summary(report: pd.DataFrame, min_size: int) -> str:
 
 
 def levels_explorer(customers: pd.DataFrame, transactions: pd.DataFrame, **defaults: Any) -> Any:
-    """Dropdowns and sliders that narrow the market and redraw the level report (an ipywidgets box).
+    """An :class:`~course_lib.learning.explorer.Explorer` that narrows the market and redraws the level report.
 
     ``defaults`` override the starting view of ``levels_examples.yaml``
-    (``category``, ``age``, ``interest``, ``neighbourhood``, ``life_event``);
-    the box's ``.result`` is the current :func:`levels_report`.
+    (``category``, ``age``, ``interest``, ``neighbourhood``, ``life_event``). The age band is two number
+    boxes (youngest, oldest). ``explorer.latest["report"]`` is the current :func:`levels_report`.
     """
     import ipywidgets as w  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-    from IPython.display import display  # noqa: PLC0415
+
+    from course_lib.learning.explorer import Explorer  # noqa: PLC0415
 
     assumptions = load_levels_examples()["explorer"]
     start = {**assumptions["defaults"], **defaults}
@@ -208,26 +283,39 @@ def levels_explorer(customers: pd.DataFrame, transactions: pd.DataFrame, **defau
     def dropdown(label: str, values: list[str], value: Any) -> Any:
         return w.Dropdown(options=values, value=value or values[0], description=label, style=style, layout=wide)
 
-    def show(category: str, age: tuple[int, int], interest: str, neighbourhood: str, life_event: str) -> pd.DataFrame:
-        report = levels_report(customers, transactions, category, tuple(age), interest, neighbourhood, life_event)
-        display(report.drop(columns=["conversion", "too_small"]).round(4))
-        print(_summary(report, assumptions["min_size"]))
-        plot_levels(report, title=f"Promoting {category}")
-        plt.show()
-        return report
+    def age_box(label: str, value: int) -> Any:
+        return w.BoundedIntText(value=value, min=ages[0], max=ages[1], description=label, style=style,
+                                layout=w.Layout(width="300px"), continuous_update=False)
 
     interests = sorted(c.removeprefix("interest_") for c in customers.columns if c.startswith("interest_"))
-    age = (int(customers["age"].min()), int(customers["age"].max()))
-    return w.interactive(
-        show,
-        category=dropdown("Product we promote", sorted(map(str, set(transactions["category"]))), start["category"]),
-        age=w.IntRangeSlider(value=tuple(start["age"] or age), min=age[0], max=age[1], description="Segment: age band",
-                             style=style, layout=wide, continuous_update=False),
-        interest=dropdown("Niche: interest", [ANY, *interests], start["interest"]),
-        neighbourhood=dropdown("Micro: neighbourhood", [ANY, *sorted(set(customers["neighbourhood"]))],
-                               start["neighbourhood"]),
-        life_event=dropdown("Micro: life event", [ANY, *sorted(set(customers["life_event"]))], start["life_event"]),
-    )
+    ages = (int(customers["age"].min()), int(customers["age"].max()))
+    band = tuple(start["age"] or ages)
+    latest: dict[str, pd.DataFrame] = {}
+
+    def draw(fig: Any, category: str, youngest: int, oldest: int, interest: str, neighbourhood: str,
+             life_event: str) -> tuple[str, pd.DataFrame]:
+        if youngest > oldest:
+            raise ValueError(f"the youngest age ({youngest}) is above the oldest ({oldest}); swap them.")
+        report = levels_report(customers, transactions, category, (youngest, oldest), interest, neighbourhood,
+                               life_event)
+        latest["report"] = report
+        plot_levels(report, title=f"Promoting {category.replace('_', ' ')}: four levels of the same market", fig=fig)
+        return summary(report, assumptions["min_size"]), format_report(report)
+
+    controls = {
+        "category": dropdown("Product we promote", sorted(map(str, set(transactions["category"]))),
+                             start["category"]),
+        "youngest": age_box("Segment: youngest age", band[0]),
+        "oldest": age_box("Segment: oldest age", band[1]),
+        "interest": dropdown("Niche: interest", [ANY, *interests], start["interest"]),
+        "neighbourhood": dropdown("Micro: neighbourhood", [ANY, *sorted(set(customers["neighbourhood"]))],
+                                  start["neighbourhood"]),
+        "life_event": dropdown("Micro: life event", [ANY, *sorted(set(customers["life_event"]))],
+                               start["life_event"]),
+    }
+    explorer = Explorer(controls, draw, title="Narrow the market yourself", figsize=(11, 3.8))
+    explorer.latest = latest
+    return explorer
 
 
 def answers(q3_scenario: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ Examples
 >>> "Netflix" in set(load_examples()["company"])
 True
 >>> load_comparison("micro-vs-mass").columns.tolist()
-['Mass (macro) marketing', 'Micromarketing', 'source']
+['Mass (undifferentiated) marketing', 'Micromarketing', 'source']
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def comparison_names(*, path: Path | str | None = None) -> list[str]:
     Examples
     --------
     >>> comparison_names()
-    ['micro-vs-mass', 'micro-vs-niche']
+    ['micro-vs-mass', 'micro-vs-niche', 'micro-vs-macro']
     """
     return list(_comparisons(path))
 
