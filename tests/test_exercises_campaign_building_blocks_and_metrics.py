@@ -108,7 +108,7 @@ def test_q2_right_answer(diwali):
     assert len(right) == 5
     fb = q2.evaluate(right)
     assert fb.status == "correct"
-    assert f"Rs {right.min():,.0f}" in fb.message
+    assert f"₹{right.min():,.0f}" in fb.message
     # a categorical index, another order and a one-column frame are fine too
     cat = right.set_axis(pd.CategoricalIndex(right.index)).iloc[::-1]
     assert q2.evaluate(cat).status == "correct"

@@ -116,7 +116,7 @@ def test_success_messages_quote_the_simulation(families, curve, swaps):
     m, g = families.loc["families"], families.loc["generic"]
     assert f"{m['conversions'] / g['conversions']:.2f} times" in q1.evaluate(m["conversions"] / g["conversions"]).text
     cap = int(curve.index[curve["cpa"] <= 550].max())
-    assert f"Cap {cap}: Rs {curve.loc[cap, 'cpa']:,.0f} per conversion" in q2.evaluate(cap).text
+    assert f"Cap {cap}: ₹{curve.loc[cap, 'cpa']:,.0f} per conversion" in q2.evaluate(cap).text
     slot = swaps.drop(index="students")["conversions"].idxmin()
     assert f"Swapping the {slot.replace('_', ' ')}" in q3.evaluate(slot).text
 

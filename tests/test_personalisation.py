@@ -146,6 +146,8 @@ def test_frequency_curve_shows_fatigue(market):
 
 
 def test_explore_frequency_recomputes_only_when_fatigue_moves(monkeypatch, market):
+    from course_lib.learning.explorer import Explorer
+
     calls = []
     real = mod.frequency_curve
 
@@ -154,24 +156,24 @@ def test_explore_frequency_recomputes_only_when_fatigue_moves(monkeypatch, marke
         return real(*args, **kw)
 
     monkeypatch.setattr(mod, "frequency_curve", spy)
-    monkeypatch.setattr(mod, "plot_frequency_curve", lambda *a, **k: None)
-    w = explore_frequency(market.customers, None, "generic_sale", "email", caps=[1, 2, 3], cap=2, fatigue=0.3,
-                          seeds=2, market=market)
-    cap, fat = w.children[0].children
+    ex = explore_frequency(market.customers, None, "generic_sale", "email", caps=[1, 2, 3], cap=2, fatigue=0.3,
+                           seeds=2, market=market)
+    assert isinstance(ex, Explorer) and ex.error is None
+    cap, fat = ex.controls["cap"], ex.controls["fatigue"]
     assert [cap.description, fat.description] == ["frequency cap", "fatigue"]
-    assert calls == [0.3]
-    cap.value = 3
-    assert calls == [0.3]  # cached
-    fat.value = 0.5
+    assert not cap.continuous_update and not fat.continuous_update and cap.layout.width == "420px"
+    assert calls == [0.3] and len(ex.figure.axes) == 2
+    first = ex.figure
+    ex.set(cap=3)
+    assert calls == [0.3] and ex.figure is not first  # cached curve, fresh figure
+    assert ex.result[0].startswith("Cap **3**: ₹") and list(ex.result[1].index) == [3]
+    ex.set(fatigue=0.5)
     assert calls == [0.3, 0.5]
     pre = real(market.customers, None, "generic_sale", "email", [1, 2, 3], fatigue=0.3, seeds=2, market=market)
     calls.clear()
     explore_frequency(market.customers, None, "generic_sale", "email", caps=[1, 2, 3], cap=2, fatigue=0.3,
                       market=market, curve=pre)
     assert calls == []
-    lazy = explore_frequency(market.customers, None, "generic_sale", "email", caps=[1, 2, 3], cap=2, fatigue=0.3,
-                             market=market, curve=pre, draw=False)
-    assert "Move a slider" in lazy.children[1].outputs[0]["text"]
     with pytest.raises(ValueError, match="one of the caps"):
         explore_frequency(market.customers, None, "generic_sale", caps=[1, 2], cap=5, market=market)
 
@@ -181,18 +183,18 @@ def test_explore_creative_reassembles_on_change(monkeypatch, market):
     real = mod.compare_creatives
 
     def spy(customers, audience, plans, *a, **kw):
-        seen.append((audience, plans["your creative"].name))
+        seen.append((audience, plans["your advert"].name))
         return real(customers, audience, plans, *a, **kw)
 
     monkeypatch.setattr(mod, "compare_creatives", spy)
-    w = explore_creative(market.customers, "email", 300, audience="eco", seeds=1, market=market)
-    aud, headline, scene, offer, cta = w.children[:5]
-    assert seen[-1] == ("interest_eco", "eco")
-    offer.value = "generic"
+    ex = explore_creative(market.customers, "email", 300, audience="eco", seeds=1, market=market)
+    assert list(ex.controls) == ["audience", *SLOTS]
+    assert seen[-1] == ("interest_eco", "eco") and ex.error is None
+    ex.set(offer="generic")
     assert seen[-1] == ("interest_eco", "eco + offer from generic")
-    aud.value = "students"
-    assert seen[-1] == ("is_student", "students")
-    assert offer.value == "students"
+    assert "```text" in ex.result[0] and "cost per conversion" in ex.result[1].columns
+    ex.set(offer="own", audience="students")
+    assert seen[-1] == ("is_student", "students") and len(ex.figure.axes[0].patches) == 3
     with pytest.raises(ValueError, match="audience must be"):
         explore_creative(market.customers, audience="generic", market=market)
 

@@ -195,118 +195,121 @@ def frequency_curve(customers: pd.DataFrame, audience: Any, creative: Any, chann
 
 
 def plot_frequency_curve(curve: pd.DataFrame, cap: int | None = None, target_cpa: float | None = None,
-                         title: str | None = None) -> Any:
-    """Response (left) and cost per conversion (right) by frequency cap; returns the Figure."""
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+                         title: str | None = None, fig: Any = None) -> Any:
+    """Response (left) and cost per conversion (right) by frequency cap, drawn on ``fig`` (a new Figure if None)."""
+    from matplotlib.figure import Figure  # noqa: PLC0415
 
     require_columns(curve, ["response_rate", "ctr", "cpa"], "curve")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig = Figure(figsize=(11, 4.2), layout="constrained") if fig is None else fig
+    left, right = fig.subplots(1, 2)
     x = curve.index.to_numpy()
-    left.plot(x, 100 * curve["response_rate"], marker="o", label="clicked at least once (% of people reached)")
+    left.plot(x, 100 * curve["response_rate"], marker="o", label="people who clicked (% of people reached)")
     left.plot(x, 100 * curve["ctr"], marker="s", ls="--", label="clicks per impression (CTR, %)")
-    left.set(ylabel="%", title="Response: more showings, less each", ylim=(0, None))
+    left.set(ylabel="per cent", title="Response: more showings, less each", ylim=(0, None))
     right.plot(x, curve["cpa"], marker="o", color="tab:red", label="cost per conversion (CPA)")
-    right.set(ylabel="rupees", title="Cost per conversion", ylim=(0, None))
+    right.set(ylabel="rupees per conversion", title="Cost per conversion", ylim=(0, None))
+    right.yaxis.set_major_formatter(lambda v, _: f"₹{v:,.0f}")
     if target_cpa is not None:
-        right.axhline(target_cpa, color="grey", ls=":", label=f"target CPA (Rs {target_cpa:,.0f})")
+        right.axhline(target_cpa, color="grey", ls=":", label=f"target CPA (₹{target_cpa:,.0f})")
     for ax in (left, right):
         if cap is not None:
             ax.axvline(cap, color="black", lw=1, alpha=0.6, label=f"cap = {cap}")
         ax.set(xlabel="frequency cap (showings per person)", xticks=x)
-        ax.legend(fontsize=8, loc="best")
+        ax.tick_params(labelsize=9)
+        ax.legend(fontsize=9, loc="best")
     fig.suptitle(title or "Ad fatigue: the same ad, shown more often")
-    fig.tight_layout()
     return fig
+
+
+def _cap_table(curve: pd.DataFrame, cap: int) -> pd.DataFrame:
+    """The row of one cap, written for a reader (counts, ₹ without decimals)."""
+    row = curve.loc[cap]
+    money = lambda v: "–" if np.isnan(v) else f"₹{v:,.0f}"  # noqa: E731
+    return pd.DataFrame({"impressions": [f"{row['impressions']:,.0f}"], "clicks": [f"{row['clicks']:,.1f}"],
+                         "conversions": [f"{row['conversions']:,.1f}"], "spend": [money(row["spend"])],
+                         "cost per conversion": [money(row["cpa"])],
+                         "extra cost per click": [money(row["extra_cost_per_click"])]},
+                        index=pd.Index([cap], name="cap"))
 
 
 def explore_frequency(customers: pd.DataFrame, audience: Any, creative: Any, channel: Any = "social_ads", *,
                       caps: Sequence[int] = tuple(range(1, 11)), cap: int = 3, fatigue: float = 0.3,
                       target_cpa: float = 500.0, seeds: int | Sequence[int] = 20, market: Any = None,
-                      curve: pd.DataFrame | None = None, draw: bool = True) -> Any:
-    """Widget: frequency-cap and fatigue sliders redraw the curve (each fatigue simulated once).
+                      curve: pd.DataFrame | None = None) -> Any:
+    """Explorer: frequency-cap and fatigue sliders redraw the curve (each fatigue simulated once).
 
-    Pass the curve already computed for ``fatigue`` as ``curve`` and
-    ``draw=False`` when the notebook already shows the starting chart.
+    Pass the curve already computed for ``fatigue`` as ``curve`` to reuse it.
     """
     import ipywidgets as widgets  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-    from IPython.display import display  # noqa: PLC0415
+
+    from course_lib.learning.explorer import Explorer  # noqa: PLC0415
 
     caps = list(caps)
     if cap not in caps:
         raise ValueError(f"cap ({cap}) must be one of the caps {caps}.")
-    cap_slider = widgets.IntSlider(value=cap, min=min(caps), max=max(caps), description="frequency cap",
-                                   continuous_update=False, style={"description_width": "initial"})
-    fat_slider = widgets.FloatSlider(value=fatigue, min=0.0, max=0.6, step=0.05, description="fatigue",
-                                     continuous_update=False, readout_format=".2f")
-    out = widgets.Output()
+    wide = widgets.Layout(width="420px")
+    controls = {"cap": widgets.IntSlider(value=cap, min=min(caps), max=max(caps), description="frequency cap",
+                                         continuous_update=False, layout=wide, style={"description_width": "initial"}),
+                "fatigue": widgets.FloatSlider(value=fatigue, min=0.0, max=0.6, step=0.05, description="fatigue",
+                                               continuous_update=False, readout_format=".2f", layout=wide)}
     cache = {} if curve is None else {round(float(fatigue), 2): curve}
 
-    def redraw(*_: Any) -> None:
-        f = round(float(fat_slider.value), 2)
+    def draw(fig: Any, cap: int, fatigue: float) -> tuple[str, pd.DataFrame]:
+        f = round(float(fatigue), 2)
         if f not in cache:
             cache[f] = frequency_curve(customers, audience, creative, channel, caps, fatigue=f, seeds=seeds,
                                        market=market)
-        with out:
-            out.clear_output(wait=True)
-            plot_frequency_curve(cache[f], cap=cap_slider.value, target_cpa=target_cpa,
-                                 title=f"Fatigue {f:.2f}: each repeat keeps {1 - f:.0%} of the previous showing's pull")
-            plt.show()
-            display(cache[f].loc[[cap_slider.value], ["impressions", "clicks", "conversions", "spend", "cpa",
-                                                      "extra_cost_per_click"]].round(1))
+        plot_frequency_curve(cache[f], cap=cap, target_cpa=target_cpa, fig=fig,
+                             title=f"Fatigue {f:.2f}: each repeat keeps {1 - f:.0%} of the previous showing's pull")
+        cpa = cache[f].loc[cap, "cpa"]
+        verdict = "within" if cpa <= target_cpa else "above"
+        return (f"Cap **{cap}**: ₹{cpa:,.0f} per conversion, {verdict} the target of ₹{target_cpa:,.0f}.",
+                _cap_table(cache[f], cap))
 
-    cap_slider.observe(redraw, names="value")
-    fat_slider.observe(redraw, names="value")
-    if draw:
-        redraw()
-    else:
-        out.append_stdout("Move a slider to redraw the chart (the starting view is the chart above).\n")
-    return widgets.VBox([widgets.HBox([cap_slider, fat_slider]), out])
+    return Explorer(controls, draw, title="Frequency cap and fatigue", figsize=(11, 4.2))
 
 
 def explore_creative(customers: pd.DataFrame, channel: Any = "social_ads", budget: float = 3000, *,
                      audience: str = "students", seeds: int | Sequence[int] = 10, market: Any = None) -> Any:
-    """Widget: pick an audience and the segment each slot comes from; see the advert and how it performs.
+    """Explorer: pick an audience and where each slot comes from; see the advert and how it performs.
 
-    The table compares it with the audience's matched advert and the generic one.
+    A slot left on ``own`` takes the audience's own asset. The chart and the
+    table compare the advert with the audience's matched advert and the generic one.
     """
     import ipywidgets as widgets  # noqa: PLC0415
-    from IPython.display import display  # noqa: PLC0415
+
+    from course_lib.learning.explorer import Explorer  # noqa: PLC0415
 
     content = load_assets()
     micro = [k for k in content["segments"] if k != "generic"]
     if audience not in micro:
         raise ValueError(f"audience must be one of {', '.join(micro)}, got {audience!r}.")
-    aud_box = widgets.Dropdown(options=micro, value=audience, description="audience")
-    slot_boxes = {s: widgets.Dropdown(options=list(content["segments"]), value=audience,
-                                      description=content["slots"][s]["label"],
-                                      style={"description_width": "initial"}) for s in SLOTS}
-    out = widgets.Output()
+    wide = widgets.Layout(width="420px")
+    controls = {"audience": widgets.Dropdown(options=micro, value=audience, description="audience", layout=wide)}
+    for s in SLOTS:
+        controls[s] = widgets.Dropdown(options=["own", *content["segments"]], value="own", layout=wide,
+                                       description=content["slots"][s]["label"], style={"description_width": "initial"})
 
-    def redraw(*_: Any) -> None:
-        aud = aud_box.value
-        card = assemble(aud, **{s: b.value for s, b in slot_boxes.items()})
-        plans = {"your creative": card, f"matched ({aud})": assemble(aud), "generic": assemble("generic")}
-        table = compare_creatives(customers, content["segments"][aud]["rule"], plans, channel, budget, seeds=seeds,
-                                  market=market)
-        with out:
-            out.clear_output(wait=True)
-            print(card.description)
-            display(table[["clicks", "conversions", "spend", "ctr", "cpa", "roas"]].round(
-                {"clicks": 1, "conversions": 1, "spend": 0, "ctr": 4, "cpa": 0, "roas": 2}))
+    def draw(fig: Any, audience: str, **slots: str) -> tuple[str, pd.DataFrame]:
+        card = assemble(audience, **{s: v for s, v in slots.items() if v not in ("own", audience)})
+        plans = {"your advert": card, f"matched ({audience})": assemble(audience), "generic": assemble("generic")}
+        table = compare_creatives(customers, content["segments"][audience]["rule"], plans, channel, budget,
+                                  seeds=seeds, market=market)
+        ax = fig.subplots()
+        ax.barh(table.index[::-1], table["conversions"][::-1], color=["tab:grey", "tab:green", "tab:blue"])
+        for y, v in enumerate(table["conversions"][::-1]):
+            ax.text(v, y, f" {v:.1f}", va="center", fontsize=9)
+        ax.set(xlabel=f"conversions per campaign (mean of the runs, ₹{budget:,.0f} on {channel})",
+               title=f"Audience: {content['segments'][audience]['name']}")
+        ax.set_xlim(0, 1.2 * max(table["conversions"].max(), 1))
+        ax.tick_params(labelsize=9)
+        shown = pd.DataFrame({"clicks": table["clicks"].map("{:,.1f}".format),
+                              "conversions": table["conversions"].map("{:,.1f}".format),
+                              "CTR": table["ctr"].map("{:.2%}".format),
+                              "cost per conversion": table["cpa"].map(lambda v: "–" if np.isnan(v) else f"₹{v:,.0f}")})
+        return "Your advert:\n\n```text\n" + card.description + "\n```", shown
 
-    def reset_slots(change: Any) -> None:
-        for box in slot_boxes.values():
-            box.unobserve(redraw, names="value")
-            box.value = change["new"]
-            box.observe(redraw, names="value")
-        redraw()
-
-    aud_box.observe(reset_slots, names="value")
-    for box in slot_boxes.values():
-        box.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([aud_box, *slot_boxes.values(), out])
+    return Explorer(controls, draw, title="Assemble an advert", figsize=(8, 2.6))
 
 
 # --------------------------------------------------------------------------- workbook answers
@@ -342,7 +345,7 @@ def answers(families: str, tech: str, students: str, target_cpa: float) -> dict[
         "lift_percent": 100 * (lift - 1), "lift_minus_one": lift - 1, "lift_roas": m["roas"] / g["roas"],
         "lift_clicks": m["clicks"] / g["clicks"],
         "best_cap": best_cap, "best_cap_cpa": curve.loc[best_cap, "cpa"],
-        "next_cap": (f"; one more showing would cost Rs {curve.loc[best_cap + 1, 'cpa']:,.0f} per conversion"
+        "next_cap": (f"; one more showing would cost ₹{curve.loc[best_cap + 1, 'cpa']:,.0f} per conversion"
                      if best_cap + 1 in curve.index else ""),
         "cap_cheapest": int(curve["cpa"].idxmin()), "cap_most_conversions": int(curve["conversions"].idxmax()),
         "cap_best_roas": int(curve["roas"].idxmax()), "cap_first_above": int(above.min()) if len(above) else -1,
