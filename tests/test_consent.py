@@ -23,14 +23,14 @@ def people() -> pd.DataFrame:
 def test_requirements_follow_the_market_config():
     req = channel_requirements()
     assert req["email"] == "consent_email"
-    assert req["sms"] == req["whatsapp"] == "consent_sms"
+    assert req["sms"] == "consent_sms"
     assert req["app_push"] == "app_user"
     assert {req[c] for c in ("social_ads", "display_ads", "search_ads")} == {"consent_ads"}
 
 
 def test_contactable(people):
     assert contactable(people, "email").tolist() == [True, False, True, False]
-    assert contactable(people, "whatsapp").tolist() == [True, True, False, False]
+    assert contactable(people, "sms").tolist() == [True, True, False, False]
     assert contactable(people, "app_push").tolist() == [True, False, False, True]
 
 
@@ -123,3 +123,35 @@ def test_consented_rule_selects_only_contactable(people):
     assert consented_rule(None, "email") == consented_rule("  ", "email") == "consent_email"
     with pytest.raises(TypeError, match="query string"):
         consented_rule({"age": (0, 40)}, "email")
+
+
+@pytest.mark.xfail(strict=True, reason="WhatsApp needs its own opt-in, but the course data has no consent_whatsapp "
+                   "column yet and data/market/market.yaml files WhatsApp under consent_sms (lead: add the column "
+                   "and set requires: consent_whatsapp; then remove this mark)")
+def test_whatsapp_needs_its_own_opt_in():
+    req = channel_requirements()
+    assert req["whatsapp"] not in (req["sms"], req["email"], req["app_push"])
+
+
+def test_chapters_03_and_12_never_file_whatsapp_under_sms_consent():
+    """Text the student reads in chapters 03 and 12 (sources, data files) never puts WhatsApp under SMS consent."""
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files = [*root.glob("notebooks/03-*.ipynb"), *root.glob("notebooks/12-*.ipynb"), *root.glob("solutions/03-*.ipynb"),
+             *root.glob("solutions/12-*.ipynb"), root / "data/exercises/03-data-for-micromarketing.yaml",
+             root / "data/exercises/12-privacy-ethics-and-compliance.yaml", root / "data/questions/data.yaml",
+             root / "data/questions/privacy-ethics.yaml", root / "data/flashcards/data.yaml",
+             root / "data/flashcards/privacy-ethics.yaml"]
+    wrong = re.compile(r"SMS ?/ ?WhatsApp|SMS,? and WhatsApp (share|need|rest)|WhatsApp[^.\n]{0,40}(need|rest)s? "
+                       r"(on )?`?consent_sms|also stops WhatsApp|like SMS, need", re.IGNORECASE)
+    found = []
+    for path in files:
+        if path.suffix == ".ipynb":
+            texts = ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+        else:
+            texts = [path.read_text(encoding="utf-8")]
+        found += [f"{path.name}: {m.group(0)!r}" for t in texts for m in wrong.finditer(t)]
+    assert not found, found

@@ -156,7 +156,7 @@ def _consent_finding(customers: pd.DataFrame, mask: np.ndarray, channel: str, co
     if missing:
         # a consent flag is a permission; app_user (push) is a precondition: say which it is
         verb = f"have not consented to {channel}" if column.startswith("consent") else f"cannot be reached on {channel}"
-        return "high", (f"{missing} of {size} people ({missing / size:.0%}) {verb} ({column} is not True); "
+        return "high", (f"{missing:,} of {size:,} people ({missing / size:.0%}) {verb} ({column} is not True); "
                         "remove them before contacting")
     return ("ok", f"everyone selected has {column} = True") if include_passed else None
 
@@ -231,7 +231,7 @@ def audit_targeting_plan(
             add("medium", "k-anonymity", seg, "the segment is empty: the rule selects nobody")
         elif size < k:
             add("high", "k-anonymity", seg,
-                f"only {size} people (k = {k}): a message this narrow can single out individuals; merge or widen it")
+                f"only {size:,} people (k = {k}): a message this narrow can single out individuals; merge or widen it")
         elif include_passed:
             add("ok", "k-anonymity", seg, f"{size} people (>= k = {k})")
 

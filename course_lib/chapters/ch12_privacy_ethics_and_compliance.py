@@ -98,9 +98,12 @@ def load_plan_options() -> pd.DataFrame:
 
 def plan_builder(customers: pd.DataFrame, *, options: pd.DataFrame | None = None,
                  channels: Sequence[str] | None = None, groups: Mapping[str, Any] | None = None, k: int = 10) -> Any:
-    """A widget: choose a segment, a channel and k; see the audit findings and the compliant reach.
+    """An explorer: choose a segment, a channel and k; see the audience, the compliant reach and the findings.
 
-    A notebook cell showing it needs the ``nbval-ignore-output`` tag.
+    Built on :class:`course_lib.learning.explorer.Explorer` (a chart on a fresh
+    Figure at every change, a text version for static views). ``channels``
+    defaults to every channel except WhatsApp, whose opt-in the course data
+    does not record. A cell showing it needs the ``nbval-ignore-output`` tag.
 
     >>> plan_builder(pd.DataFrame({"age": [30]}), k=0)
     Traceback (most recent call last):
@@ -108,38 +111,46 @@ def plan_builder(customers: pd.DataFrame, *, options: pd.DataFrame | None = None
     ValueError: k must be at least 1, got 0.
     """
     import ipywidgets as widgets  # noqa: PLC0415
-    from IPython.display import display  # noqa: PLC0415
+
+    from course_lib.learning.explorer import Explorer  # noqa: PLC0415
 
     require_dataframe(customers, "customers")
     k = require_positive_int(k, "k")
     options = load_plan_options() if options is None else options
     require_columns(options, ["name", "rule"], "options")
     rules = dict(zip(options["name"], options["rule"]))
-    segment = widgets.Dropdown(options=list(rules), description="segment", layout=widgets.Layout(width="420px"))
-    channel = widgets.Dropdown(options=list(channel_requirements()) if channels is None else list(channels),
-                               description="channel")
-    consenting = widgets.Checkbox(value=False, description="only people who may be contacted", indent=False)
-    k_slider = widgets.IntSlider(value=k, min=2, max=50, step=1, description="k (min size)", continuous_update=False)
-    out = widgets.Output()
+    names = [c for c in channel_requirements() if c != "whatsapp"] if channels is None else list(channels)
+    wide = widgets.Layout(width="420px")
 
-    def redraw(*_: Any) -> None:
-        rule = rules[segment.value] or None
-        if consenting.value:
-            rule = consented_rule(rule, channel.value)
-        result = check_plan(customers, rule, channel.value, k=k_slider.value, groups=groups, segment=segment.value)
-        out.clear_output(wait=True)
-        with out:
-            print(f"rule: {rule or '(everyone)'}")
-            print(result.summary())
-            table = result.findings.drop(columns="segment") if len(result.findings) else \
-                pd.DataFrame({"message": ["no findings: the plan passes every check"]})
-            with pd.option_context("display.max_colwidth", None, "display.width", 250):
-                display(table)
+    def draw(fig: Any, segment: str, channel: str, consenting: bool, k: int) -> tuple[str, pd.DataFrame]:
+        rule = rules[segment] or None
+        if consenting:
+            rule = consented_rule(rule, channel)
+        result = check_plan(customers, rule, channel, k=k, groups=groups, segment=segment)
+        bars = {"selected by the rule": result.audience, "may be contacted": result.contactable,
+                "compliant reach": result.compliant_reach}
+        ax = fig.subplots()
+        ax.barh(list(bars), list(bars.values()), color=["#9ecae1", "#4292c6", "#08519c"])
+        ax.invert_yaxis()
+        ax.set(xlabel="customers", xlim=(0, max(*bars.values(), 1) * 1.2),
+               title=f"{segment} on {channel}: verdict '{result.verdict}'")
+        for y, value in enumerate(bars.values()):
+            ax.annotate(f"{value:,}", (value, y), xytext=(3, 0), textcoords="offset points", va="center")
+        table = result.findings.drop(columns="segment") if len(result.findings) else \
+            pd.DataFrame({"message": ["no findings: the plan passes every check"]})
+        line = (f"Rule `{rule or '(everyone)'}`: audience **{result.audience:,}**, may be contacted "
+                f"**{result.contactable:,}**, compliant reach **{result.compliant_reach:,}**; "
+                f"verdict: **{result.verdict}**.")
+        return line, table.reset_index(drop=True)
 
-    for control in (segment, channel, consenting, k_slider):
-        control.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([widgets.HBox([segment, channel]), widgets.HBox([consenting, k_slider]), out])
+    controls = {
+        "segment": widgets.Dropdown(options=list(rules), description="segment", layout=wide),
+        "channel": widgets.Dropdown(options=names, description="channel", layout=wide),
+        "consenting": widgets.Checkbox(value=False, description="only people who may be contacted", indent=False),
+        "k": widgets.IntSlider(value=k, min=2, max=50, step=1, description="k (min size)", continuous_update=False,
+                               layout=wide),
+    }
+    return Explorer(controls, draw, title="Build a plan and audit it", figsize=(8, 2.8))
 
 
 # --------------------------------------------------------------------------- the workbook's answers
@@ -161,12 +172,12 @@ def _facts(stop_every: int, as_of: str, months: int, affluent_pins_rule: str) ->
 
 
 def answers(stop_every: int, as_of: str, months: int, affluent_pins_rule: str) -> dict[str, Any]:
-    """The right answers (q1 ``n_whatsapp``, q2 ``n_kept``, q3 ``ratio``) and the facts the messages quote."""
+    """The right answers (q1 ``n_sms``, q2 ``n_kept``, q3 ``ratio``) and the facts the messages quote."""
     f = _facts(stop_every, as_of, months, affluent_pins_rule)
     sms, stop, rates = f["sms"], f["stop"], f["rates"]
     n_kept = int((f["recent"] & ~f["withdrawn"]).sum())
     return {
-        "n_whatsapp": int((sms & ~stop).sum()), "stop_removed": int((sms & stop).sum()),
+        "n_sms": int((sms & ~stop).sum()), "stop_removed": int((sms & stop).sum()),
         "stop_already_out": int((~sms & stop).sum()), "n_customers": len(f["customers"]),
         "n_kept": n_kept, "n_rows": len(f["tx"]), "kept_share": n_kept / len(f["tx"]),
         "n_no_consent": f["n_no_consent"],
@@ -190,9 +201,8 @@ def wrong_answers(stop_every: int, as_of: str, months: int, affluent_pins_rule: 
     return {
         "sms_before": int(sms.sum()), "sms_minus_all_stops": int(sms.sum()) - int(stop.sum()),
         "email_consent": int(customers["consent_email"].fillna(False).astype(bool).sum()),
-        "n_stop": int(stop.sum()), "whatsapp_blocked": len(customers) - right["n_whatsapp"],
-        "whatsapp_share": right["n_whatsapp"] / len(customers),
-        "whatsapp_percent": 100 * right["n_whatsapp"] / len(customers),
+        "n_stop": int(stop.sum()), "sms_blocked": len(customers) - right["n_sms"],
+        "sms_share": right["n_sms"] / len(customers), "sms_percent": 100 * right["n_sms"] / len(customers),
         "kept_age_only": int(f["recent"].sum()), "kept_consent_only": int((~f["withdrawn"]).sum()),
         "removed": len(tx) - right["n_kept"],
         "kept_any_opt_out": int((f["recent"] & ~tx["customer_id"].isin(any_off)).sum()),
