@@ -5,7 +5,10 @@ Being *in* a segment is not permission to *message* someone. Email needs
 ``consent_ads`` and app push needs an app account (``app_user``). The table
 is the campaign simulator's (``channels`` in ``data/market/market.yaml``), so
 the counts here match the ``reachable`` column of simulated campaigns. A
-missing flag is never a yes.
+missing flag is never a yes. Caveat: real WhatsApp messaging needs its own
+opt-in, which the course data does not record yet; the simulator's mapping of
+WhatsApp to ``consent_sms`` is a shortcut, so chapters 03 and 12 leave WhatsApp
+out of their counts (tests/test_consent.py holds the fix as a strict xfail).
 
 Examples
 --------
