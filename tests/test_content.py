@@ -102,6 +102,14 @@ def test_macromarketing_is_defined_as_society_level_not_as_mass_marketing():
 
     from course_lib.learning.flashcards import load_deck
 
+    from course_lib.learning.quiz import load_bank
+
+    for question in load_bank():  # every explanation that mentions macromarketing defines it the course's way
+        for option in question.options or ():
+            text = f"{option.text} {option.explanation}"
+            if "macromarketing" in text.lower():
+                assert not re.search(r"(broadest|widest|largest) possible (market|audience)", text), (question.id, text)
+
     card = {c.id: c for c in load_deck("basics")}["term-macromarketing"]
     assert "society" in card.back and "not a synonym of mass marketing" in card.back
     assert "widest possible market" not in card.back
