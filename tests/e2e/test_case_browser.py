@@ -53,15 +53,15 @@ def test_case_quiz_explains_a_wrong_answer_and_scores_a_right_one(chapter) -> No
     assert f"Score: 0 / {total}" in score.inner_text()
 
     wrong = next(o for o in question.options if not o.correct)
-    panel.locator("label", has_text=wrong.text).click()
+    panel.locator("label", has_text=wrong.text.replace("`", "")).click()
     panel.locator(".mm-check").click()
-    feedback = panel.locator(".mm-feedback")
+    feedback = panel.locator(".mm-feedback").first  # the widget; the coloured box inside has the class too
     feedback.locator(".mm-incorrect").wait_for()
     assert wrong.explanation.replace("`", "") in feedback.inner_text()
     assert f"Score: 0 / {total}" in score.inner_text()
 
     right = question.option(question.correct_keys[0])
-    panel.locator("label", has_text=right.text).click()
+    panel.locator("label", has_text=right.text.replace("`", "")).click()
     panel.locator(".mm-check").click()
     feedback.locator(".mm-correct").wait_for()
     page.wait_for_function(
@@ -132,5 +132,5 @@ def test_workbook_check_gives_specific_feedback_then_correct(workbook) -> None:
     _type_and_run(page, cell, 'clean = dedupe(enquiries, ignore="enquiry_id")\nn_unique = len(clean)\nq1.check()')
     cell.locator(".mm-correct").wait_for(timeout=20_000)
     right = cell.locator(".jp-OutputArea").inner_text()
-    assert right != wrong and right.lstrip().startswith("Correct")
+    assert right != wrong and right.lstrip().lstrip("\u2713 ").startswith("Correct")  # after the icon
     assert no_error_outputs(page) == []

@@ -40,19 +40,43 @@ def test_quiz_feedback_and_score(start_here) -> None:
     assert "Score: 0 / 7" in score.inner_text()
 
     wrong = question.option("b")  # "leave it as it is": explained as wrong in the bank
-    panel.locator("label", has_text=wrong.text).click()
+    panel.locator("label", has_text=wrong.text.replace("`", "")).click()
     panel.locator(".mm-check").click()
-    feedback = panel.locator(".mm-feedback")
+    feedback = panel.locator(".mm-feedback").first  # the widget; the coloured box inside has the class too
     feedback.locator(".mm-incorrect").wait_for()
     assert wrong.explanation.replace("`", "") in feedback.inner_text()  # backticks render as <code>
     assert "Score: 0 / 7" in score.inner_text()
+    wrong_look = _look(feedback.locator(".mm-incorrect"))
 
     right = question.option(question.correct_keys[0])
-    panel.locator("label", has_text=right.text).click()
+    panel.locator("label", has_text=right.text.replace("`", "")).click()
     panel.locator(".mm-check").click()
     feedback.locator(".mm-correct").wait_for()
     assert right.explanation.replace("`", "") in feedback.inner_text()
     page.wait_for_function("document.querySelector('.mm-quiz .mm-score').innerText.includes('Score: 1 / 7')")
+    right_look = _look(feedback.locator(".mm-correct"))
+
+    # right and wrong look different: colour and icon, with the words kept for screen readers
+    assert (wrong_look["icon"], right_look["icon"]) == ("\u2717", "\u2713")
+    assert wrong_look["background"] != right_look["background"] and wrong_look["border"] != right_look["border"]
+    assert right_look["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert wrong_look["text"].startswith("Incorrect:") and right_look["text"].startswith("Correct:")
+    assert right_look["icon_hidden"] == "true"
+
+
+def _look(box) -> dict[str, str]:
+    """How a feedback box looks on screen: its colours, its icon and its text without the icon."""
+    return box.evaluate("""el => { const icon = el.querySelector('.mm-icon'); const s = getComputedStyle(el);
+        return {background: s.backgroundColor, border: s.borderLeftColor, icon: icon ? icon.innerText.trim() : '',
+                icon_hidden: icon ? icon.getAttribute('aria-hidden') : '',
+                text: el.innerText.replace(icon ? icon.innerText : '', '').trim()}; }""")
+
+
+def test_option_labels_show_code_not_backticks(start_here) -> None:
+    labels = start_here.locator(".mm-quiz .mm-options label").all_inner_texts()
+    assert labels and not any("`" in text for text in labels)
+    prompt = start_here.locator(".mm-quiz .mm-q-start-01 .mm-prompt")
+    assert prompt.locator("code").count() >= 1 and "`" not in prompt.inner_text()
 
 
 def test_exercise_check_gives_different_feedback_for_wrong_and_right(start_here) -> None:
@@ -65,4 +89,4 @@ def test_exercise_check_gives_different_feedback_for_wrong_and_right(start_here)
     assert "Not attempted yet" in not_attempted.first.inner_text()
     wrong_text = incorrect.filter(has_text="percentage").first.inner_text()
     right_text = correct.filter(has_text="CTR").first.inner_text()
-    assert wrong_text != right_text and right_text.startswith("Correct")
+    assert wrong_text != right_text and right_text.lstrip("\u2713 ").startswith("Correct")  # after the icon
