@@ -5,7 +5,7 @@ The method (stated in instructors/guide.md, checked by tests/test_notebook_hygie
 * reading: the words of the Markdown cells at 120 words a minute (careful study of new ideas,
   not skimming);
 * code: 1.5 minutes per code cell (read it, run it, look at the output, perhaps change it);
-* explorers: 3 more minutes for each cell that shows a widget to play with;
+* explorers: 3 more minutes for each cell that shows a widget to play with (not the quizzes);
 * self-check questions: 1 minute per question in the chapter's quiz;
 * the total is rounded up to the next 5 minutes.
 
@@ -46,8 +46,8 @@ def estimate_minutes(path: str | Path) -> int:
     cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
     words = sum(len(re.findall(r"[A-Za-z0-9₹']+", _source(c))) for c in cells if c["cell_type"] == "markdown")
     code = [c for c in cells if c["cell_type"] == "code"]
-    widgets = sum(1 for c in code if any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
-                                         for o in c.get("outputs", [])))
+    widgets = sum(1 for c in code if "self_check(" not in _source(c)  # quiz time is counted per question
+                  and any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in c.get("outputs", [])))
     quiz = _bank_questions(Path(path).stem) if any("self_check(" in _source(c) for c in code) else 0
     minutes = (words / WORDS_PER_MINUTE + MINUTES_PER_CODE_CELL * len(code) + MINUTES_PER_EXPLORER * widgets
                + MINUTES_PER_QUIZ_QUESTION * quiz)

@@ -31,6 +31,7 @@ Bars (an explorer: run the notebook to use its controls). 3 bars
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -107,7 +108,7 @@ class Explorer:
 
     def redraw(self) -> None:
         """Draw the current view on a new Figure and show it in the explorer's output."""
-        from IPython.display import Markdown, clear_output, display  # noqa: PLC0415
+        from IPython.display import Image, Markdown, clear_output, display  # noqa: PLC0415
         from matplotlib.figure import Figure  # noqa: PLC0415
 
         fig = Figure(figsize=self.figsize, layout="constrained")
@@ -130,8 +131,10 @@ class Explorer:
                 display(Markdown(text))
             if table is not None:
                 display(table)
-            if self.figure is not None:
-                display(self.figure)
+            if self.figure is not None:  # as a PNG: works whether or not pyplot's inline backend is active
+                buffer = io.BytesIO()
+                self.figure.savefig(buffer, format="png", dpi=100)
+                display(Image(data=buffer.getvalue(), format="png"))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         text, table = self._first_view
