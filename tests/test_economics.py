@@ -66,7 +66,7 @@ def test_add_costs_matches_hand_arithmetic():
     assert out.loc["micro", "total_cost"] == 1100.0
     assert out.loc["micro", "cost_per_target"] == pytest.approx(1.1)
     assert out.loc["micro", "media_cpa"] == pytest.approx(50.0)
-    assert out.loc["micro", "cac"] == pytest.approx(1100 / 6)
+    assert out.loc["micro", "retention_cost"] == pytest.approx(1100 / 6)
     assert out.loc["micro", "roas"] == pytest.approx(30.0)
     assert out.loc["micro", "roas_full"] == pytest.approx(9000 / 1100)
     assert out.loc["micro", "profit"] == pytest.approx(0.4 * 9000 - 1100)
@@ -77,7 +77,7 @@ def test_add_costs_matches_hand_arithmetic():
 def test_add_costs_zero_conversions_gives_nan_and_defaults_apply():
     t = pd.DataFrame({"reach": [10], "spend": [5.0], "conversions": [0], "revenue": [0.0]})
     out = E.add_costs(t)
-    assert np.isnan(out.loc[0, "cac"]) and np.isnan(out.loc[0, "media_cpa"])
+    assert np.isnan(out.loc[0, "retention_cost"]) and np.isnan(out.loc[0, "media_cpa"])
     assert out.loc[0, "fixed_cost"] == E.cost_assumptions()["fixed_cost_per_segment"]
 
 
@@ -236,21 +236,22 @@ def test_plots_return_axes(long):
     plt.close("all")
 
 
-def test_segments_explorer_redraws_and_reports(long, capsys):
-    import matplotlib
+def test_segments_explorer_redraws_and_reports(long):
+    from course_lib.learning.explorer import Explorer
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    widget = E.segments_explorer(long, segments=2, fixed_cost_per_segment=500, gross_margin=0.3)
-    sliders = {c.description: c for c in widget.children if hasattr(c, "description")}
-    assert sliders["segments"].value == 2 and sliders["segments"].max == int(long["k"].max())
-    capsys.readouterr()
-    sliders["fixed Rs"].value = 1000
+    ex = E.segments_explorer(long, segments=2, fixed_cost_per_segment=500, gross_margin=0.3)
+    assert isinstance(ex, Explorer) and ex.error is None and ex.figure is not None
+    assert ex.controls["segments"].value == 2 and ex.controls["segments"].max == int(long["k"].max())
+    for control in ex.controls.values():
+        assert control.continuous_update is False and int(control.layout.width.rstrip("px")) >= 400
+    first = ex.result
+    ex.set(fixed_cost=1000)
     curve = E.segment_curve(long, fixed_cost_per_segment=1000, gross_margin=0.3)
-    printed = capsys.readouterr().out
-    assert f"profit Rs {curve.loc[2, 'profit']:,.0f}" in printed
-    assert f"Sweet spot: {E.sweet_spot(curve)}." in printed
+    assert ex.result != first and ex.figure is not None
+    assert f"₹{abs(curve.loc[2, 'profit']):,.0f} (mass plan" in ex.result
+    assert f"Sweet spot: {E.sweet_spot(curve)} segments." in ex.result
+    ex.set(fixed_cost=12000, segments=int(long["k"].max()))
+    if E.segment_curve(long, fixed_cost_per_segment=12000, gross_margin=0.3).iloc[-1]["profit"] < 0:
+        assert "a **loss** of" in ex.result  # a loss is called a loss
     with pytest.raises(ValueError, match="segments must be at most"):
         E.segments_explorer(long, segments=int(long["k"].max()) + 1)
-    plt.close("all")

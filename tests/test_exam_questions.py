@@ -172,3 +172,53 @@ def test_bad_arguments_are_rejected():
         load_exam_questions(4)
     with pytest.raises(ValueError, match="topic 'astrology' is not one of"):
         load_exam_questions(topic="astrology")
+
+
+# --- the numbers chapter 17 gives the model answers -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chapter_values():
+    from notebook_code import notebook_namespace
+
+    return notebook_namespace("17-exam-revision", "exam-values")["values"]
+
+
+def test_reach_is_people_and_never_exceeds_the_population(chapter_values):
+    """exam-10-01 once reported a reach of 68,243 in a city of 50,000 (the two lines' reach added up): reach is
+    unique people, contacts are messages, frequency = contacts / reach."""
+    v = chapter_values
+    assert v["mass_reach_min"] <= v["mass_reach_max"] <= v["population"]
+    assert v["micro_reach_max"] <= v["population"]
+    assert v["mass_contacts"] >= v["mass_reach_max"]
+    assert v["mass_frequency_min"] == pytest.approx(v["mass_contacts"] / v["mass_reach_max"])
+    assert v["mass_frequency_max"] == pytest.approx(v["mass_contacts"] / v["mass_reach_min"])
+    assert v["mass_cost_per_contact"] == pytest.approx(v["mass_spend"] / v["mass_contacts"])
+    assert not {k for k in RAW["values"] if k.endswith("_reach") and k != "eco_reach"}, "say which reach: min or max"
+
+
+def test_every_model_answer_renders_with_the_chapter_values(chapter_values):
+    assert set(RAW["values"]) <= set(chapter_values)
+    for q in load_exam_questions():
+        text = render_answer(q, chapter_values)
+        assert "$" not in text, q.id  # US dollars are written USD 0.15 (a pair of $ is typeset as mathematics)
+
+
+def test_the_exam_question_is_in_the_course_own_words():
+    """The seed notes' exam question 'Discuss the steps in developing a micro-targeting strategy for an online
+    retailer.' was copied word for word; the course asks it in its own words."""
+    seed = "discuss the steps in developing a micro-targeting strategy"
+    assert all(seed not in q["question"].lower() for q in RAW["questions"])
+
+
+def test_definitions_follow_the_course():
+    """Terms used as the course defines them (brief: holdout, hashing, macromarketing, CAC)."""
+    text = EXAM_QUESTIONS_PATH.read_text(encoding="utf-8").lower()
+    assert "hold-out" not in text  # one spelling, one meaning: the random group that gets nothing
+    assert "macro (mass)" not in text and "macromarketing targets" not in text
+    for q in RAW["questions"]:
+        answer = q["model_answer"].lower()
+        if "hashed" in answer:
+            assert "pseudonymis" in answer or "personal data" in answer, q["id"]
+        if "cac" in answer:
+            assert "new customers" in answer, q["id"]

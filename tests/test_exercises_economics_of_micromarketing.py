@@ -1,6 +1,6 @@
 """Checks of workbook 11-economics-of-micromarketing: right answers, typical wrong answers, the placeholder and None.
 
-The expected CAC is recomputed here from the per-segment simulation with plain arithmetic (not with
+The expected retention cost (the micro plan's full cost per converting existing customer) is recomputed here from the per-segment simulation with plain arithmetic (not with
 add_costs), and the sweet spot from the per-segment rows with a plain groupby.
 """
 
@@ -72,7 +72,7 @@ def test_q1_right_answer(cac):
     assert cac["right"] > cac["media"]
     fb = q1.evaluate(cac["right"])
     assert fb.status == "correct"
-    assert f"Rs {cac['right']:,.0f}" in fb.message
+    assert f"₹{cac['right']:,.0f}" in fb.message and "existing customer" in fb.message
 
 
 @pytest.mark.parametrize(

@@ -272,19 +272,21 @@ def test_assign_groups_bad_input(units, shares, exc, words) -> None:
         assign_groups(units, shares)
 
 
-def test_sample_size_explorer_builds_widget() -> None:
-    import ipywidgets as widgets
-    import matplotlib
-    import matplotlib.pyplot as plt
-
+def test_sample_size_explorer_is_an_explorer_that_redraws() -> None:
     from course_lib.chapters.ch10_test_and_learn import sample_size_explorer
+    from course_lib.learning.explorer import Explorer
 
-    matplotlib.use("Agg")
-    box = sample_size_explorer(0.02, 0.2, available=5000)
-    assert isinstance(box, widgets.VBox)
-    sliders = box.children[0].children
-    sliders[1].value = 0.5  # moving a slider redraws without error
-    sliders[0].value = 0.5  # a target rate of 100% or more is explained, not drawn
-    plt.close("all")
+    ex = sample_size_explorer(0.02, 0.2, available=5000)
+    assert isinstance(ex, Explorer) and ex.error is None and ex.figure is not None
+    for control in ex.controls.values():
+        assert control.continuous_update is False and int(control.layout.width.rstrip("px")) >= 400
+    first = ex.result
+    assert f"{sample_size_per_group(0.02, 0.024):,} people per group" in first
+    ex.set(lift=0.5)  # moving a slider redraws on a fresh figure
+    assert ex.error is None and ex.result != first and ex.figure is not None
+    assert f"{sample_size_per_group(0.02, 0.03):,} people per group" in ex.result
+    ex.set(lift=1.0, baseline=0.5)  # a target rate of 100% or more is explained inside the explorer, not drawn
+    assert ex.error is not None and "100%" in ex.error and ex.figure is None
+    assert "run the notebook" in ex._repr_mimebundle_()["text/plain"]
     with pytest.raises(ValueError, match="relative_lift"):
         sample_size_explorer(0.02, 0.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 
 import pandas as pd
@@ -288,3 +290,20 @@ def test_exam_practice_has_an_html_view_for_static_renderers():
         assert q.id in html and "<summary>Model answer</summary>" in html
     first = " ".join(render_answer(load_exam_questions(2)[0], VALUES).split()[:12])
     assert first in html
+
+
+def test_revision_notes_use_the_course_definitions():
+    """Currency and the brief's definitions in the notes students read (issue 15, issue 20)."""
+    notes = load_notes()
+    text = " ".join(notes["point"]).lower()
+    assert "$" not in text and not re.search(r"\brs\.? ?\d", text)  # USD 0.15 and ₹1,200, never $ or Rs
+    assert "hold-out" not in text
+    assert "macro (mass)" not in text and "not macromarketing" in text
+    hashed = [p for p in notes["point"] if "hashed" in p.lower()]
+    assert hashed and all("pseudonymis" in p.lower() for p in hashed)
+    reach = [p for p in notes["point"] if p.startswith("**Reach**")]
+    assert reach and "unique people" in reach[0] and "contacts / reach" in reach[0]
+    assert all("new customers" in p for p in notes["point"] if "CAC" in p)
+    assert not any("SMS/WhatsApp" in p for p in notes["point"])  # WhatsApp needs its own opt-in
+    loop = " ".join(learning_loop()["what"]).lower()
+    assert "hold-out" not in loop

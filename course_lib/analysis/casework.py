@@ -62,18 +62,22 @@ def _read(path: Path | str | None) -> dict[str, Any]:
 
 
 def method_steps(*, path: Path | str | None = None) -> pd.DataFrame:
-    """The step-by-step micro-targeting method: index ``step_no``, columns ``key``, ``step``, ``question``.
+    """The course's one step list, read from ``data/content/method.yaml`` (not casework.yaml).
+
+    Index ``step_no``, columns ``key``, ``step`` (the step's name) and ``question``.
 
     Examples
     --------
     >>> method_steps()["key"].tolist()[:3]
     ['objective', 'audit', 'segments']
     """
-    rows = _read(path)["method"]
+    rows = read_yaml(content_path("method") if path is None else path, what="method").get("steps")
+    if not isinstance(rows, list) or not rows:
+        raise ValueError("the method file must hold a non-empty list 'steps'.")
     for i, row in enumerate(rows, 1):
-        if not isinstance(row, dict) or set(row) != {"key", "step", "question"}:
-            raise ValueError(f"method step {i} must have exactly key, step and question, got {row!r}.")
-    out = pd.DataFrame(rows, columns=["key", "step", "question"])
+        if not isinstance(row, dict) or not {"step", "key", "name", "question"} <= set(row) or row["step"] != i:
+            raise ValueError(f"method step {i} must have step (= {i}), key, name and question, got {row!r}.")
+    out = pd.DataFrame([{"key": r["key"], "step": r["name"], "question": r["question"]} for r in rows])
     out.index = pd.RangeIndex(1, len(out) + 1, name="step_no")
     return out
 

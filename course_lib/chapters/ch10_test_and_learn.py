@@ -28,64 +28,69 @@ __all__ = ["sample_size_explorer", "student_test", "answers", "wrong_answers", "
 
 def sample_size_explorer(baseline_rate: float = 0.03, relative_lift: float = 0.2, cost_per_thousand: float = 150.0,
                          impressions_per_person: int = 2, available: int | None = None) -> Any:
-    """Sliders for the baseline rate, lift, power and CPM -> people per group, cost and a chart.
+    """An :class:`~course_lib.learning.explorer.Explorer`: baseline rate, lift, power and CPM -> people per group,
+    the test's media cost and the curve of people needed against the lift.
 
     A notebook cell showing it needs the ``nbval-ignore-output`` tag.
 
     Examples
     --------
+    >>> ex = sample_size_explorer(baseline_rate=0.02, available=10_000)
+    >>> ex.result.split(":")[0]
+    'Detect **2.00% -> 2.40%**'
     >>> sample_size_explorer(baseline_rate=1.5)
     Traceback (most recent call last):
     ...
     ValueError: baseline_rate must be < 1, got 1.5.
     """
     import ipywidgets as widgets  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    from course_lib.learning.explorer import Explorer  # noqa: PLC0415
 
     require_probability(baseline_rate, "baseline_rate", open_interval=True)
     require_number(relative_lift, "relative_lift", minimum=0.0, inclusive=False)
     require_number(cost_per_thousand, "cost_per_thousand", minimum=0.0)
     require_positive_int(impressions_per_person, "impressions_per_person")
+
     def slider(kind: Any, value: float, description: str, fmt: str, **kw: Any) -> Any:
         return kind(value=value, description=description, readout_format=fmt, continuous_update=False,
-                    style={"description_width": "initial"}, **kw)
+                    style={"description_width": "200px"}, layout=widgets.Layout(width="480px"), **kw)
 
-    base = slider(widgets.FloatLogSlider, baseline_rate, "baseline rate", ".2%", base=10, min=-3,
-                  max=np.log10(0.5), step=0.05)
-    lift = slider(widgets.FloatSlider, relative_lift, "lift to detect", ".0%", min=0.05, max=1.0, step=0.05)
-    power = slider(widgets.FloatSlider, 0.8, "power", ".0%", min=0.5, max=0.95, step=0.05)
-    cpm = slider(widgets.FloatSlider, cost_per_thousand, "cost per 1,000 impressions (₹)", ".0f", min=0.0,
-                 max=1000.0, step=10.0)
-    out = widgets.Output()
+    controls = {
+        "baseline": slider(widgets.FloatLogSlider, baseline_rate, "baseline rate", ".2%", base=10, min=-3,
+                           max=np.log10(0.5), step=0.05),
+        "lift": slider(widgets.FloatSlider, relative_lift, "lift to detect", ".0%", min=0.05, max=1.0, step=0.05),
+        "power": slider(widgets.FloatSlider, 0.8, "power", ".0%", min=0.5, max=0.95, step=0.05),
+        "cpm": slider(widgets.FloatSlider, cost_per_thousand, "cost per 1,000 messages (₹)", ".0f", min=0.0,
+                      max=1000.0, step=10.0),
+    }
 
-    def redraw(*_: Any) -> None:
-        with out:
-            out.clear_output(wait=True)
-            p1 = base.value
-            if p1 * (1 + lift.value) >= 1:
-                print("The target rate would reach 100%: lower the baseline or the lift.")
-                return
-            n = sample_size_per_group(p1, p1 * (1 + lift.value), power=power.value)
-            cost = 2 * n * cpm.value / 1000 * impressions_per_person
-            line = f"Detect {p1:.2%} -> {p1 * (1 + lift.value):.2%}: {n:,} people per group, media cost ₹{cost:,.0f}"
-            if available is not None:
-                line += f"; audience of {available:,}: " + ("fits." if 2 * n <= available else "TOO SMALL.")
-            print(line)
-            lifts = np.linspace(0.05, 1.0, 39)
-            lifts = lifts[p1 * (1 + lifts) < 1]
-            _, ax = plt.subplots(figsize=(7, 3.8))
-            ax.plot(100 * lifts, [sample_size_per_group(p1, p1 * (1 + x), power=power.value) for x in lifts], lw=2)
-            if available is not None:
-                ax.axhline(available / 2, color="tab:red", ls="--", lw=1.2)
-            ax.scatter([100 * lift.value], [n], color="black", zorder=3)
-            ax.set_yscale("log")
-            ax.set(xlabel="minimum detectable lift (%)", ylabel="people per group (log scale)")
-            plt.show()
+    def draw(fig: Any, baseline: float, lift: float, power: float, cpm: float) -> str:
+        target = baseline * (1 + lift)
+        if target >= 1:
+            raise ValueError("the target rate would reach 100%: lower the baseline or the lift")
+        n = sample_size_per_group(baseline, target, power=power)
+        cost = 2 * n * cpm / 1000 * impressions_per_person
+        line = f"Detect **{baseline:.2%} -> {target:.2%}**: {n:,} people per group, media cost ₹{cost:,.0f}"
+        if available is not None:
+            line += f"; an audience of {available:,} " + ("is large enough." if 2 * n <= available
+                                                          else "is **too small**.")
+        lifts = np.linspace(0.05, 1.0, 39)
+        lifts = lifts[baseline * (1 + lifts) < 1]
+        ax = fig.subplots()
+        ax.plot(100 * lifts, [sample_size_per_group(baseline, baseline * (1 + x), power=power) for x in lifts],
+                lw=2, label="people needed per group")
+        if available is not None:
+            ax.axhline(available / 2, color="tab:red", ls="--", lw=1.2, label="most per group the audience allows")
+        ax.scatter([100 * lift], [n], color="black", zorder=3, label="your choice")
+        ax.set_yscale("log")
+        ax.set(xlabel="smallest lift to detect (%)", ylabel="people per group (log scale)",
+               title=f"People needed per group at a {baseline:.2%} baseline")
+        ax.tick_params(labelsize=10)
+        ax.legend(fontsize=9)
+        return line
 
-    for w in (base, lift, power, cpm):
-        w.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([widgets.HBox([base, lift]), widgets.HBox([power, cpm]), out])
+    return Explorer(controls, draw, title="Sample size and cost of a test", figsize=(7.5, 3.8))
 
 
 def student_test(split_seed: int, budget: float) -> dict[str, Any]:

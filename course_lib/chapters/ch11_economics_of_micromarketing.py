@@ -7,14 +7,17 @@ A plan's bill:
 
 * ``fixed_cost`` = segments x (creative + management cost per segment);
 * ``total_cost`` = ``spend + fixed_cost``; ``cost_per_target`` = total cost / reach;
-* ``media_cpa`` = spend / conversions; ``cac`` = total cost / conversions (fully loaded);
+* ``media_cpa`` = spend / conversions; ``retention_cost`` = total cost / conversions (fully loaded). The
+  chapter's plans e-mail the retailer's existing customers, so this is a retention cost (cost per
+  converting customer); the same sum over *new* customers would be the customer-acquisition cost (CAC);
 * ``roas`` = revenue / spend; ``roas_full`` = revenue / total cost;
 * ``profit`` = gross margin x revenue - total cost.
 
 Examples
 --------
 >>> t = pd.DataFrame({"reach": [100], "spend": [50.0], "conversions": [2], "revenue": [1000.0]})
->>> add_costs(t, fixed_cost_per_segment=150.0, gross_margin=0.3)[["total_cost", "cac", "profit"]].iloc[0].tolist()
+>>> cols = ["total_cost", "retention_cost", "profit"]
+>>> add_costs(t, fixed_cost_per_segment=150.0, gross_margin=0.3)[cols].iloc[0].tolist()
 [200.0, 100.0, 100.0]
 """
 
@@ -149,7 +152,7 @@ def add_costs(table: pd.DataFrame, *, fixed_cost_per_segment: float | None = Non
     column counts each row's segments (default 1). Costs default to ``economics.yaml``.
 
     >>> t = pd.DataFrame({"reach": [0], "spend": [0.0], "conversions": [0], "revenue": [0.0]})
-    >>> add_costs(t, fixed_cost_per_segment=10, gross_margin=0.3)[["cac", "profit"]].iloc[0].tolist()
+    >>> add_costs(t, fixed_cost_per_segment=10, gross_margin=0.3)[["retention_cost", "profit"]].iloc[0].tolist()
     [nan, -10.0]
     """
     require_dataframe(table, "table")
@@ -163,7 +166,8 @@ def add_costs(table: pd.DataFrame, *, fixed_cost_per_segment: float | None = Non
     out["fixed_cost"] = (out["segments"] if "segments" in out.columns else 1.0) * fixed
     out["total_cost"] = out["spend"] + out["fixed_cost"]
     per = {"cost_per_target": ("total_cost", "reach"), "media_cpa": ("spend", "conversions"),
-           "cac": ("total_cost", "conversions"), "roas": ("revenue", "spend"), "roas_full": ("revenue", "total_cost")}
+           "retention_cost": ("total_cost", "conversions"), "roas": ("revenue", "spend"),
+           "roas_full": ("revenue", "total_cost")}
     for name, (top, bottom) in per.items():
         out[name] = out[top] / out[bottom].where(out[bottom] > 0)
     out["profit"] = margin * out["revenue"] - out["total_cost"]
@@ -290,8 +294,10 @@ def sweet_spot(curve: pd.DataFrame) -> int:
 
 
 def plot_segment_curve(curve: pd.DataFrame, *, mass_profit: float | None = None, k: int | None = None,
-                       title: str | None = None) -> Any:
+                       title: str | None = None, fig: Any = None) -> Any:
     """Left: profit by ``k`` (sweet spot starred, mass plan dashed); right: revenue, media and total cost.
+
+    Draws on ``fig`` (a matplotlib Figure, as an explorer passes) or on a new pyplot figure.
 
     >>> import matplotlib; matplotlib.use("Agg")
     >>> c = pd.DataFrame({"profit": [1.0, 3.0], "revenue": [5.0, 9.0], "spend": [1.0, 1.0],
@@ -299,10 +305,12 @@ def plot_segment_curve(curve: pd.DataFrame, *, mass_profit: float | None = None,
     >>> len(plot_segment_curve(c))
     2
     """
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
     require_columns(curve, ["profit", "revenue", "spend", "total_cost"], "curve")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    if fig is None:
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+
+        fig = plt.figure(figsize=(11, 4.2), layout="constrained")
+    left, right = fig.subplots(1, 2)
     best = sweet_spot(curve)
     left.plot(curve.index, curve["profit"], marker="o", ms=3, color="tab:blue", label="micro plan with k segments")
     left.plot([best], [curve.loc[best, "profit"]], marker="*", ms=16, color="tab:green", ls="none",
@@ -313,47 +321,56 @@ def plot_segment_curve(curve: pd.DataFrame, *, mass_profit: float | None = None,
         left.axvline(k, color="tab:orange", lw=1, label=f"your choice: k = {k}")
         right.axvline(k, color="tab:orange", lw=1)
     left.axhline(0, color="black", lw=0.6)
-    left.set(xlabel="number of segments (k)", ylabel="profit (Rs)", title="Profit after all costs")
-    left.legend(fontsize=8)
+    left.set(xlabel="number of segments (k)", ylabel="profit (₹)", title="Profit after all costs")
+    left.legend(fontsize=9)
     right.plot(curve.index, curve["revenue"], color="tab:purple", label="revenue")
     right.plot(curve.index, curve["total_cost"], color="tab:red", label="total cost (media + fixed)")
     right.plot(curve.index, curve["spend"], color="tab:red", ls=":", label="media cost")
-    right.set(xlabel="number of segments (k)", ylabel="Rs", title="Revenue levels off, fixed costs keep rising",
+    right.set(xlabel="number of segments (k)", ylabel="₹", title="Revenue levels off, fixed costs keep rising",
               ylim=(0, None))
-    right.legend(fontsize=8)
+    right.legend(fontsize=9)
+    for ax in (left, right):
+        ax.tick_params(labelsize=10)
+        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return left, right
 
 
 def segments_explorer(long: pd.DataFrame, *, segments: int = 8, fixed_cost_per_segment: float | None = None,
                       gross_margin: float | None = None) -> Any:
-    """Sliders for the number of segments and the fixed cost per segment, redrawing the profit curve.
+    """An :class:`~course_lib.learning.explorer.Explorer`: the number of segments and the fixed cost per segment
+    redraw the profit curve and report the chosen plan.
 
     A cell showing it needs the ``nbval-ignore-output`` tag.
     """
     import ipywidgets as widgets  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    from course_lib.learning.explorer import Explorer  # noqa: PLC0415
 
     fixed = require_number(cost_assumptions()["fixed_cost_per_segment"] if fixed_cost_per_segment is None
                            else fixed_cost_per_segment, "fixed_cost_per_segment", minimum=0.0)
     max_k = int(long["k"].max())
     if require_positive_int(segments, "segments") > max_k:
         raise ValueError(f"segments must be at most {max_k} (the largest k in long), got {segments}.")
+    style = {"continuous_update": False, "style": {"description_width": "200px"},
+             "layout": widgets.Layout(width="480px")}
+    controls = {"segments": widgets.IntSlider(segments, 1, max_k, description="segments", **style),
+                "fixed_cost": widgets.IntSlider(int(fixed), 0, 12000, step=500,
+                                                description="fixed cost per segment (₹)", **style)}
 
-    def show(segments: int, fixed_cost: int) -> None:
+    def draw(fig: Any, segments: int, fixed_cost: int) -> str:
         c = segment_curve(long, fixed_cost_per_segment=fixed_cost, gross_margin=gross_margin)
-        plot_segment_curve(c, mass_profit=c.loc[1, "profit"], k=segments,
-                           title=f"Fixed cost Rs {fixed_cost:,} per segment")
-        plt.show()
-        row = c.loc[segments]
-        print(f"{segments} segments: profit Rs {row['profit']:,.0f} (mass Rs {c.loc[1, 'profit']:,.0f}), CAC Rs "
-              f"{row['cac']:,.0f}, smallest segment {row['smallest_segment']:,.0f} people, "
-              f"{row['losing_segments']:.0f} segment(s) losing money. Sweet spot: {sweet_spot(c)}.")
+        plot_segment_curve(c, mass_profit=c.loc[1, "profit"], k=segments, fig=fig,
+                           title=f"Fixed cost ₹{fixed_cost:,} per segment")
+        row, mass = c.loc[segments], c.loc[1, "profit"]
+        word = "profit" if row["profit"] >= 0 else "a **loss** of"
+        return (f"{segments} segments: {word} ₹{abs(row['profit']):,.0f} (mass plan: ₹{mass:,.0f}); "
+                f"retention cost ₹{row['retention_cost']:,.0f}; smallest segment "
+                f"{row['smallest_segment']:,.0f} people; {row['losing_segments']:.0f} segment(s) losing money. "
+                f"Sweet spot: {sweet_spot(c)} segments.")
 
-    return widgets.interactive(show, segments=widgets.IntSlider(segments, 1, max_k, description="segments"),
-                               fixed_cost=widgets.IntSlider(int(fixed), 0, 12000, step=500, description="fixed Rs"))
+    return Explorer(controls, draw, title="Segments and fixed cost", figsize=(11, 4.2))
 
 
 # --------------------------------------------------------------------------- the workbook's answers
@@ -376,11 +393,12 @@ def _totals(micro: pd.DataFrame, mass: pd.DataFrame) -> pd.DataFrame:
 
 
 def answers(cheap_fixed_cost: float) -> dict[str, Any]:
-    """The right answers (q1 ``micro_cac``, q2 ``best_k``) and the facts the messages quote."""
+    """The right answers (q1 ``micro_retention_cost``, q2 ``best_k``) and the facts the messages quote."""
     micro, mass, long = _workbook_data()
     totals = _totals(micro, mass)
-    return {"micro_cac": float(totals.loc["micro", "cac"]), "media_cpa": float(totals.loc["micro", "media_cpa"]),
-            "mass_cac": float(totals.loc["mass", "cac"]),
+    return {"micro_retention_cost": float(totals.loc["micro", "retention_cost"]),
+            "media_cpa": float(totals.loc["micro", "media_cpa"]),
+            "mass_retention_cost": float(totals.loc["mass", "retention_cost"]),
             "best_k": sweet_spot(segment_curve(long, fixed_cost_per_segment=cheap_fixed_cost)),
             "default_k": sweet_spot(segment_curve(long))}
 
@@ -392,11 +410,11 @@ def wrong_answers(cheap_fixed_cost: float) -> dict[str, Any]:
     m = _totals(micro, mass).loc["micro"]
     cheap = segment_curve(long, fixed_cost_per_segment=cheap_fixed_cost)
     return {
-        "mean_of_segments": float(add_costs(micro)["cac"].mean()),
+        "mean_of_segments": float(add_costs(micro)["retention_cost"].mean()),
         "inverted": float(m["conversions"] / m["total_cost"]),
         "creative_only": float((m["spend"] + m["segments"] * a["creative_cost_per_segment"]) / m["conversions"]),
         "one_fixed_cost": float((m["spend"] + a["fixed_cost_per_segment"]) / m["conversions"]),
         "fixed_only": float(m["fixed_cost"] / m["conversions"]), "cost_per_target": float(m["cost_per_target"]),
         "max_revenue": int(cheap["revenue"].idxmax()), "max_roas_full": int(cheap["roas_full"].idxmax()),
-        "min_cac": int(cheap["cac"].idxmin()), "max_k": int(cheap.index.max()),
+        "min_retention_cost": int(cheap["retention_cost"].idxmin()), "max_k": int(cheap.index.max()),
     }
