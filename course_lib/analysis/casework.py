@@ -1,7 +1,8 @@
 """Steps shared by the worked cases (chapters 13, 15 and 16).
 
-* :func:`method_steps` and :func:`load_case_plan` read ``data/content/casework.yaml``
-  (the method, and each case's segments, propositions, audiences and exam outline);
+* :func:`method_steps` reads the course's one step list (``data/content/method.yaml``) and
+  :func:`load_case_plan` reads ``data/content/casework.yaml`` (each case's segments,
+  propositions, audiences and exam outline);
 * :func:`audit_summary` -- the audit before and after cleaning, side by side;
 * :func:`response_by_segment` -- every campaign metric per segment, with the funnel steps;
 * :func:`compare_creatives` -- tailored vs generic per segment, with lift and a z-test;
@@ -46,7 +47,7 @@ from course_lib.base.validation import (
 __all__ = ["CASEWORK_PATH", "CasePlan", "method_steps", "load_case_plan", "audit_summary", "response_by_segment",
            "compare_creatives", "project_budget_shift", "exam_answer", "segment_table"]
 
-#: The content file with the method, the case plans and the exam-answer outlines.
+#: The content file with the case plans and the exam-answer outlines.
 CASEWORK_PATH: Path = content_path("casework")
 
 _SEGMENT_FIELDS = ("key", "label", "rule", "who", "value_proposition", "benefit_message", "success_story", "offer",
@@ -56,8 +57,8 @@ _SEGMENT_FIELDS = ("key", "label", "rule", "who", "value_proposition", "benefit_
 def _read(path: Path | str | None) -> dict[str, Any]:
     path = CASEWORK_PATH if path is None else path
     data = read_yaml(path, what="casework")
-    if not isinstance(data.get("method"), list) or not isinstance(data.get("cases"), dict):
-        raise ValueError(f"{Path(path).name} must hold a 'method' list and a 'cases' mapping.")
+    if not isinstance(data.get("cases"), dict):
+        raise ValueError(f"{Path(path).name} must hold a 'cases' mapping.")
     return data
 
 
@@ -377,7 +378,7 @@ def exam_answer(case: str, values: Mapping[str, Any], *, path: Path | str | None
     --------
     >>> exam_answer("coaching", {})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ValueError: values is missing 22 placeholder(s): n_raw, ...
+    ValueError: values is missing ... placeholder(s): n_raw, ...
     """
     if not isinstance(values, Mapping):
         raise TypeError(f"values must be a dict of placeholder -> value, got {type(values).__name__}.")
