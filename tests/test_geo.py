@@ -237,3 +237,27 @@ def test_plot_radius_map_bad_input(kwargs, exc, words) -> None:
         plot_radius_map(pts, 21.083, 79.073, 3.0, **kwargs)
     with pytest.raises(TypeError, match="DataFrame"):
         plot_radius_map([1, 2], 21.083, 79.073, 3.0)
+
+
+def test_plot_radius_map_highlight_and_a_figure_outside_pyplot() -> None:
+    """An explorer draws on a matplotlib Figure that pyplot does not know: the colour bar must land on it."""
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from course_lib.analysis.geo import plot_radius_map
+
+    pts = pd.DataFrame({"lat": [21.09, 21.05, 21.11], "lon": [79.07, 79.10, 79.04], "households": [300, 120, 50],
+                        "inside": [True, False, True], "response": [0.1, 0.5, -0.2]})
+    fig = Figure()
+    ax = plot_radius_map(pts, 21.083, 79.073, 3.0, size="households", highlight="inside", highlight_label="within",
+                         ax=fig.subplots())
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "within" in labels and "the others" in labels and "store" in labels
+    greens = [c for c in ax.collections if c.get_label() == "within"]
+    assert len(greens) == 1 and len(greens[0].get_offsets()) == 2
+    assert min(t.get_fontsize() for t in ax.get_legend().get_texts()) >= 9
+    fig2 = Figure()
+    plot_radius_map(pts, 21.083, 79.073, 3.0, hue="response", ax=fig2.subplots())
+    assert len(fig2.axes) == 2 and plt.get_fignums() == []  # colour bar on fig2, nothing on pyplot's stack
+    with pytest.raises(ValueError, match="either hue"):
+        plot_radius_map(pts, 21.083, 79.073, 3.0, hue="response", highlight="inside")

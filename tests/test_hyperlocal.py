@@ -20,6 +20,7 @@ from course_lib.chapters.ch14_case_grocery_hyperlocal import (  # noqa: E402
     match_buildings,
     radius_explorer,
 )
+from course_lib.base.content import content_path, read_yaml  # noqa: E402
 from course_lib.market.datasets import load_case  # noqa: E402
 from notebook_code import notebook_namespace  # noqa: E402
 
@@ -147,21 +148,23 @@ def test_group_response_needs_building_response():
 
 
 def test_radius_explorer_redraws(case):
-    import matplotlib
+    import matplotlib.pyplot as plt
 
-    matplotlib.use("Agg")
     orders = match_buildings(case.orders, case.complexes)
-    box = radius_explorer(case.store, case.complexes, orders)
-    slider, out = box.children
-    assert slider.value == 3.0 and slider.min == 1.0 and slider.max == 6.5
+    explorer = radius_explorer(case.store, case.complexes, orders)
+    slider = explorer.controls["radius"]
+    assert slider.value == 3.0 and slider.min == 1.0 and slider.max == 6.5 and not slider.continuous_update
+    assert int(slider.layout.width.removesuffix("px")) >= 400
+    assert explorer.error is None and explorer.figure is not None and explorer.result.startswith("**3 km**: 14 of 60")
+    first = explorer.result
+    explorer.set(radius=5.0)
+    assert explorer.error is None and explorer.result != first and explorer.result.startswith("**5 km**")
+    assert "nan" not in explorer.result.lower() and "Rs" not in explorer.result
+    assert plt.get_fignums() == []  # drawn on its own Figure, never on pyplot's global state
     with pytest.raises(ValueError, match="radii"):
         radius_explorer(case.store, case.complexes, orders, radii=(5, 2, 1))
     with pytest.raises(ValueError, match="radii"):
         radius_explorer(case.store, case.complexes, orders, radii=5)
-    slider.value = 4.0  # redraws without error
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
 
 
 # --------------------------------------------------------------------------- open the box: the distance filter
@@ -178,3 +181,80 @@ def test_notebook_distance_filter_selects_what_within_radius_selects(case):
                                haversine_km(case.complexes["lat"], case.complexes["lon"], store["lat"], store["lon"]),
                                rtol=1e-12)
     pd.testing.assert_series_equal(ns["within_3km"], case.complexes["inside_radius"], check_names=False)
+
+
+# --------------------------------------------------------------------------- issue 15: the comparison group, honestly
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    """Notebook 14 run up to its check of the comparison groups."""
+    return notebook_namespace("14-case-grocery-hyperlocal", "comparison-groups")
+
+
+def _markdown(path: str) -> str:
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).resolve().parents[1] / path).read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def test_the_comparison_group_is_every_untargeted_building_and_the_text_says_so(comparison):
+    """The old text called the just-outside ring the comparison group and the far buildings 'excluded', while the
+    difference in differences compared with all 46 untargeted buildings (just outside and far)."""
+    groups, complexes = comparison["groups"], comparison["complexes"]
+    untargeted = complexes["segment"].isin(["just_outside", "far"])
+    assert int(groups.loc[False, "buildings"]) == int(untargeted.sum()) == 46
+    assert not complexes.loc[untargeted, "ad_targeted"].any()
+    text = _markdown("notebooks/14-case-grocery-hyperlocal.ipynb")
+    assert "simply excluded" not in text
+    assert "just-outside ring *and* the far" in text and "parallel" in text and "holdout" in text
+    plan = read_yaml(content_path("case-grocery"))["segments"]["labels"]
+    assert "comparison group" in plan["just_outside"]["channel"] and "comparison group" in plan["far"]["channel"]
+
+
+def test_the_estimate_barely_depends_on_the_ring_and_matches_the_generator(comparison):
+    """What the notebook says about its estimate holds: the choice of ring barely matters, the months before the
+    start are flat, and the estimate is close to what the case generator's settings imply."""
+    did, implied, pre = comparison["did"], comparison["implied"], comparison["pre"]
+    assert did.max() - did.min() < 0.01
+    assert abs(did.iloc[0] - implied) < 0.02
+    assert ((pre.max() - pre.min()) / pre.mean() < 0.2).all()  # roughly flat before the start, in every group
+
+
+def test_plan_magnitudes_sit_in_the_cited_ranges():
+    """The plan's margin is inside the cited 5-25% range of Indian grocery; the coupon leaves margin to spare."""
+    plan = read_yaml(content_path("case-grocery"))
+    assert 0.05 <= plan["test"]["gross_margin"] <= 0.25  # was 0.22 with a 60-rupee coupon
+    case = load_case("grocery")
+    assert plan["promotion"]["discount_per_order"] < 0.5 * case.params["basket"]["median"] * plan["test"]["gross_margin"]
+
+
+def test_workbook_thinking_question_states_a_true_premise(case):
+    """solutions/14 used to say the biggest targeted building added many orders; it ordered fewer. The premise now
+    names two buildings: the first adds more in total but ranks lower per household."""
+    import re
+
+    text = _markdown("solutions/14-case-grocery-hyperlocal.ipynb")
+    premise = text[text.index("**To think about"):].split("### BEGIN SOLUTION")[0]
+    names = [n for n in case.complexes["name"] if n in premise]
+    assert len(names) == 2, names
+    first, second = sorted(names, key=premise.index)
+    orders = case.orders.drop_duplicates()
+    r = building_response(match_buildings(orders[orders["amount"] > 0], case.complexes), case.complexes,
+                          case.params["campaign_start"]).set_index("name")
+    total = r["extra_per_household"] * r["households"]
+    assert total[first] > total[second] > 0 and r.loc[first, "extra_per_household"] < r.loc[second, "extra_per_household"]
+    biggest = r[r["inside_radius"]]["households"].idxmax()
+    assert r.loc[biggest, "extra_per_household"] < 0  # why the old premise was false
+    assert not re.search(r"biggest targeted building added", premise)
+
+
+def test_chapter_14_shows_rupees_as_the_course_does():
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks/14-case-grocery-hyperlocal.ipynb").read_text())
+    sources = "\n".join("".join(c["source"]) for c in nb["cells"])
+    assert "Rs " not in sources and "₹" in sources

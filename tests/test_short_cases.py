@@ -163,11 +163,69 @@ def test_plots_draw_one_bar_per_segment_and_variant():
         plot_tailored_vs_generic(comp.drop(columns="rate_generic"))
 
 
-def test_explorer_builds_and_validates():
-    widgets = pytest.importorskip("ipywidgets")
-    box = short_case_explorer({"A": (_comparison(), "rate"), "B": (_comparison(), "rate")})
-    assert isinstance(box, widgets.VBox)
-    box.children[0].value = "B"  # redraw on change does not fail
-    plt.close("all")
+def test_explorer_builds_redraws_and_validates():
+    explorer = short_case_explorer({"A": (_comparison(), "rate"), "B": (_comparison(), "rate")})
+    assert explorer.error is None and explorer.figure is not None and explorer.result.startswith("A: ")
+    explorer.set(case="B")
+    assert explorer.error is None and explorer.result.startswith("B: ") and explorer.figure.axes
+    assert plt.get_fignums() == []  # its own Figure, not pyplot's
+    text = explorer._repr_mimebundle_()["text/plain"]
+    assert "VBox" not in text and "Case picker" in text
     with pytest.raises(TypeError, match="pair"):
         short_case_explorer({"A": _comparison()})
+
+
+# --------------------------------------------------------------------------- issue 15: reach, contacts, honesty
+
+
+def _notebook_text(path="notebooks/16-case-short-cases.ipynb", kind="markdown"):
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).resolve().parents[1] / path).read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if kind in ("any", c["cell_type"]))
+
+
+def test_clothing_emails_reach_contacts_and_frequency_are_consistent(notebook):
+    """6,000 emails (contacts) went to 1,758 opted-in shoppers (reach): the notebook derives the frequency instead
+    of claiming that each email went to 640-1,000 different shoppers."""
+    emails, reachable, design = notebook["emails"], notebook["reachable"], notebook["test_design"]
+    shoppers = load_case("clothing").shoppers
+    opted_in = shoppers.set_index("shopper_id").loc[notebook["features"].index, "email_opt_in"]
+    assert int(emails["sends"].sum()) == 6000 and int(reachable.sum()) == int(opted_in.sum())
+    assert (2 * design["reach"] <= reachable.reindex(design.index) + 1e-9).all()  # two halves, never more people
+    assert reachable.sum() <= len(shoppers)
+    for version in ("tailored", "one_size"):
+        frequency = design[f"contacts_{version}"] / design["reach"]
+        assert ((frequency >= 1) & (frequency <= 8)).all()  # several emails a quarter, not one per shopper
+    text = _notebook_text()
+    assert "per shopper contacted" not in text and "each sent to the same number of shoppers" not in text
+    assert "frequency" in text and "reach" in text and "contacts" in text
+    assert "per shopper contacted" not in (_root() / "data/content/case-short.yaml").read_text()
+
+
+def _root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1]
+
+
+def test_every_case_names_the_settings_behind_its_result():
+    """Simulated wins are the cases' assumptions: each case section points at its settings in cases.yaml."""
+    text = _notebook_text()
+    sections = text.split("## Case ")[1:]
+    assert len(sections) == 4
+    for section in sections:
+        assert "cases.yaml" in section, section[:40]
+    for fact in ("emailmarketingskill.com", "revenuecat", "coldmailcalculator.com"):
+        assert fact in text.lower()
+
+
+def test_side_by_side_ratios_are_linear_bars_and_money_is_in_rupees():
+    ns = notebook_namespace("16-case-short-cases", "ratio-chart")
+    ax = ns["ax"]
+    assert ax.get_xscale() == "linear"  # no log axis on bars
+    assert min(t.get_fontsize() for t in ax.get_yticklabels()) >= 9
+    plt.close("all")
+    code = _notebook_text(kind="code")
+    assert "Rs " not in code and "₹" in code

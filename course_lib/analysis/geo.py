@@ -158,12 +158,16 @@ def plot_radius_map(data: pd.DataFrame, center_lat: float, center_lon: float, ra
                     lat: str = "lat", lon: str = "lon", size: str | None = None, hue: str | None = None,
                     label: str | None = None, hue_label: str | None = None,
                     hue_limits: tuple[float, float] | None = None, cmap: str = "RdYlGn", ax: Any = None,
-                    title: str | None = None) -> Any:
+                    title: str | None = None, highlight: str | None = None,
+                    highlight_label: str = "selected") -> Any:
     """A map-like scatter: the store (a star), its radius circle and the points around it.
 
     One km east and one km north have the same length on screen. Points can
     be sized by ``size`` (e.g. households), coloured by ``hue`` (with a colour
-    bar; ``hue_limits`` fixes its ends) and annotated with ``label``.
+    bar; ``hue_limits`` fixes its ends) or split by a True/False column
+    ``highlight`` (green = True, named ``highlight_label`` in the legend; grey
+    = the rest), and annotated with ``label``. Draws on ``ax`` (its own
+    figure gets the colour bar) or on a new pyplot figure.
 
     Examples
     --------
@@ -175,7 +179,9 @@ def plot_radius_map(data: pd.DataFrame, center_lat: float, center_lon: float, ra
     center_lat, center_lon = _centre(center_lat, center_lon)
     radius_km = require_number(radius_km, "radius_km", minimum=0, inclusive=False)
     _check_points(data, lat, lon, "data")
-    require_columns(data, [c for c in (size, hue, label) if c is not None], "data")
+    require_columns(data, [c for c in (size, hue, label, highlight) if c is not None], "data")
+    if hue is not None and highlight is not None:
+        raise ValueError("give either hue (a colour scale) or highlight (True/False), not both.")
     sizes = np.full(len(data), 60.0)
     if size is not None:
         require_numeric(data, [size], "data")
@@ -198,14 +204,22 @@ def plot_radius_map(data: pd.DataFrame, center_lat: float, center_lon: float, ra
     style = {"s": sizes, "edgecolor": "#333333", "linewidth": 0.5, "alpha": 0.85, "zorder": 3}
     if hue is not None:
         points = ax.scatter(data[lon], data[lat], c=data[hue], cmap=cmap, vmin=vmin, vmax=vmax, **style)
-        plt.colorbar(points, ax=ax, shrink=0.75, label=hue_label or hue)
+        ax.figure.colorbar(points, ax=ax, shrink=0.75, label=hue_label or hue)
+    elif highlight is not None:
+        on = data[highlight].fillna(False).to_numpy(bool)
+        for mask, colour, name in ((~on, "#bdbdbd", "the others"), (on, "#1a9850", highlight_label)):
+            ax.scatter(data[lon][mask], data[lat][mask], color=colour, label=name,
+                       **{**style, "s": sizes[mask]})
     else:
         ax.scatter(data[lon], data[lat], color="#6baed6", label="points", **style)
     ax.scatter([center_lon], [center_lat], marker="*", s=320, color="#d62728", edgecolor="black", zorder=4,
                label="store")
     for x, y, text in zip(data[lon], data[lat], data[label] if label else [], strict=False):
-        ax.annotate(str(text), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=5)
+        ax.annotate(str(text), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=9, zorder=5)
     ax.set_aspect(1.0 / np.cos(np.radians(center_lat)))
     ax.set(xlabel="longitude (degrees east)", ylabel="latitude (degrees north)", title=title or "")
-    ax.legend(loc="upper left", fontsize=8)
+    legend = ax.legend(loc="upper left", fontsize=9)
+    for handle in getattr(legend, "legend_handles", getattr(legend, "legendHandles", [])):
+        if hasattr(handle, "set_sizes"):  # one marker size in the legend, whatever the first point's size
+            handle.set_sizes([200 if handle.get_label() == "store" else 80])
     return ax

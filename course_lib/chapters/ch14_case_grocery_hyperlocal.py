@@ -32,6 +32,7 @@ from course_lib.base.content import content_path, read_yaml
 from course_lib.base.validation import require_columns, require_dataframe, require_datetime, require_no_missing, \
     require_numeric
 from course_lib.learning.exercises import Mismatch
+from course_lib.learning.explorer import Explorer
 from course_lib.market.datasets import load_case
 
 __all__ = ["match_buildings", "building_response", "group_response", "radius_explorer", "answers",
@@ -172,16 +173,15 @@ def group_response(response: pd.DataFrame, by: str = "inside_radius") -> pd.Data
 
 
 def radius_explorer(store: pd.DataFrame, complexes: pd.DataFrame, orders: pd.DataFrame,
-                    radii: tuple[float, float, float] = (1.0, 6.5, 0.5)) -> Any:
-    """A slider for the delivery radius (``radii`` = min, max, step in km) that redraws the map and the reach.
-
-    Returns an ``ipywidgets.VBox``; a cell showing it needs the ``nbval-ignore-output`` tag.
+                    radii: tuple[float, float, float] = (1.0, 6.5, 0.5)) -> Explorer:
+    """An :class:`~course_lib.learning.explorer.Explorer` with a "Delivery radius (km)" slider (``radii`` = min,
+    max, step) that redraws the map and a line on the households and orders within that radius.
 
     >>> case = load_case("grocery")
-    >>> radius_explorer(case.store, case.complexes, case.orders)  # doctest: +SKIP
+    >>> radius_explorer(case.store, case.complexes, case.orders).result[:61]
+    '**3 km**: 14 of 60 buildings, 5,119 households (23.4% of all)'
     """
     import ipywidgets as widgets  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
 
     require_dataframe(store, "store")
     require_numeric(store, ["lat", "lon", "radius_km"], "store")
@@ -191,27 +191,22 @@ def radius_explorer(store: pd.DataFrame, complexes: pd.DataFrame, orders: pd.Dat
     km = haversine_km(complexes["lat"].to_numpy(float), complexes["lon"].to_numpy(float), lat0, lon0)
     n_orders = complexes["complex_id"].astype(object).map(orders["complex_id"].value_counts()).fillna(0)
     start = min(max(float(store["radius_km"].iloc[0]), radii[0]), radii[1])
-    slider = widgets.FloatSlider(value=start, min=radii[0], max=radii[1], step=radii[2], description="radius (km)",
-                                 continuous_update=False, style={"description_width": "initial"})
-    out = widgets.Output()
+    slider = widgets.FloatSlider(value=start, min=radii[0], max=radii[1], step=radii[2],
+                                 description="Delivery radius (km)", continuous_update=False, readout_format=".1f",
+                                 style={"description_width": "initial"}, layout=widgets.Layout(width="480px"))
+    total_hh, total_orders = float(complexes["households"].sum()), max(float(n_orders.sum()), 1.0)
 
-    def redraw(*_: Any) -> None:
-        r = float(slider.value)
-        inside = km <= r
-        hh, n = complexes["households"][inside].sum(), n_orders[inside].sum()
-        with out:
-            out.clear_output(wait=True)
-            print(f"{r:g} km reaches {int(inside.sum())} buildings, {hh:,.0f} households "
-                  f"({hh / complexes['households'].sum():.0%}) and {n:,.0f} orders "
-                  f"({n / max(n_orders.sum(), 1):.0%} of all matched orders).")
-            ax = plot_radius_map(complexes.assign(reached=inside.astype(float)), lat0, lon0, r, size="households",
-                                 hue="reached", hue_label="reached (1) or not (0)", title=f"Delivery radius {r:g} km")
-            ax.figure.tight_layout()
-            plt.show()
+    def draw(fig: Any, radius: float) -> str:
+        inside = km <= radius
+        hh, n = float(complexes["households"][inside].sum()), float(n_orders[inside].sum())
+        plot_radius_map(complexes.assign(within=inside), lat0, lon0, radius, size="households", highlight="within",
+                        highlight_label=f"within {radius:g} km", ax=fig.subplots(),
+                        title=f"Buildings within a {radius:g} km delivery radius (size = households)")
+        return (f"**{radius:g} km**: {int(inside.sum())} of {len(complexes)} buildings, {hh:,.0f} households "
+                f"({hh / total_hh:.1%} of all) and {n:,.0f} of the six months' orders "
+                f"({n / total_orders:.1%} of all matched orders) lie within the radius.")
 
-    slider.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([slider, out])
+    return Explorer({"radius": slider}, draw, title="Delivery-radius explorer", figsize=(7.5, 7.0))
 
 
 # --------------------------------------------------------------------------- the workbook's answers

@@ -27,6 +27,7 @@ from course_lib.analysis.features import customer_features
 from course_lib.analysis.metrics import ctr
 from course_lib.base.content import content_path, read_yaml
 from course_lib.base.validation import require_columns, require_dataframe, require_no_missing, require_number
+from course_lib.learning.explorer import Explorer
 from course_lib.market.datasets import load_case
 
 __all__ = ["clean_clothing_orders", "shopper_segments", "clean_b2b", "abm_result", "plot_tailored_vs_generic",
@@ -197,22 +198,24 @@ def plot_tailored_vs_generic(comparison: pd.DataFrame, *, title: str = "Tailored
         text = "n/a" if not np.isfinite(lift) else f"{lift:+.0%}{'' if sig else ' (n.s.)'}"
         ax.annotate(text, (x, top), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=9)
     ax.set_xticks(pos, [str(s).replace("_", " ") for s in comparison.index], fontsize=9)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
-    ax.set_ylim(0, float(comparison[rates].to_numpy().max()) * 1.25)
+    top = float(comparison[rates].to_numpy().max())
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1 if top >= 0.01 else 2 if top >= 0.001 else 3))
+    ax.set_ylim(0, top * 1.25)
     ax.set(xlabel="micro-segment", ylabel=unit, title=title)
     ax.legend(loc="upper right", fontsize=9)
     return ax
 
 
-def short_case_explorer(comparisons: Mapping[str, tuple[pd.DataFrame, str]]) -> Any:
-    """A case picker: case label -> (comparison, unit); shows a one-line summary and the chart.
+def short_case_explorer(comparisons: Mapping[str, tuple[pd.DataFrame, str]]) -> Explorer:
+    """An :class:`~course_lib.learning.explorer.Explorer` with a "Case" picker (case label -> (comparison, unit),
+    comparisons from ``compare_creatives``) that redraws :func:`plot_tailored_vs_generic` and a one-line summary.
 
-    Returns an ``ipywidgets.VBox``; a cell showing it needs the ``nbval-ignore-output`` tag.
-
-    >>> short_case_explorer({"A. clothing": (comparison, "orders per email sent")})  # doctest: +SKIP
+    >>> comp = pd.DataFrame({"rate_generic": [0.01, 0.02], "rate_tailored": [0.02, 0.02], "lift": [1.0, 0.0],
+    ...                      "significant": [True, False]}, index=["a", "b"])
+    >>> short_case_explorer({"A. shop": (comp, "orders per email")}).result
+    'A. shop: the biggest relative lift is in **a** (+100%); 1 of 2 segments differ significantly at 5%.'
     """
     import ipywidgets as widgets  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
 
     if not isinstance(comparisons, Mapping) or not comparisons:
         raise ValueError("comparisons must be a non-empty dict of case label -> (comparison, unit).")
@@ -220,23 +223,18 @@ def short_case_explorer(comparisons: Mapping[str, tuple[pd.DataFrame, str]]) -> 
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], pd.DataFrame)):
             raise TypeError(f"comparisons[{label!r}] must be a (DataFrame, unit) pair.")
         _rate_columns(item[0])
-    picker = widgets.Dropdown(options=list(comparisons), description="Case", style={"description_width": "initial"})
-    out = widgets.Output()
+    picker = widgets.Dropdown(options=list(comparisons), description="Case", style={"description_width": "initial"},
+                              layout=widgets.Layout(width="400px"))
 
-    def redraw(*_: Any) -> None:
-        comp, unit = comparisons[picker.value]
+    def draw(fig: Any, case: str) -> str:
+        comp, unit = comparisons[case]
+        plot_tailored_vs_generic(comp, title=f"{case}: tailored vs generic", unit=unit, ax=fig.subplots())
         best = comp["lift"].idxmax()
-        with out:
-            out.clear_output(wait=True)
-            print(f"{picker.value}: biggest lift in {best} ({comp.loc[best, 'lift']:+.0%}); "
-                  f"{int(comp['significant'].sum())} of {len(comp)} segments significant at 5%")
-            plot_tailored_vs_generic(comp, title=f"{picker.value}: tailored vs generic", unit=unit)
-            plt.tight_layout()
-            plt.show()
+        return (f"{case}: the biggest relative lift is in **{str(best).replace('_', ' ')}** "
+                f"({comp.loc[best, 'lift']:+.0%}); {int(comp['significant'].sum())} of {len(comp)} segments "
+                "differ significantly at 5%.")
 
-    picker.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([picker, out])
+    return Explorer({"case": picker}, draw, title="Case picker", figsize=(8.0, 4.0))
 
 
 # --------------------------------------------------------------------------- the workbook's answers
