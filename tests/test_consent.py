@@ -15,6 +15,7 @@ def people() -> pd.DataFrame:
         "age": [22, 35, 41, 19],
         "consent_email": [True, False, True, False],
         "consent_sms": [True, True, False, False],
+        "consent_whatsapp": [False, True, True, False],
         "consent_ads": [False, False, True, True],
         "app_user": [True, False, False, True],
     })
@@ -24,6 +25,7 @@ def test_requirements_follow_the_market_config():
     req = channel_requirements()
     assert req["email"] == "consent_email"
     assert req["sms"] == "consent_sms"
+    assert req["whatsapp"] == "consent_whatsapp"
     assert req["app_push"] == "app_user"
     assert {req[c] for c in ("social_ads", "display_ads", "search_ads")} == {"consent_ads"}
 
@@ -31,6 +33,7 @@ def test_requirements_follow_the_market_config():
 def test_contactable(people):
     assert contactable(people, "email").tolist() == [True, False, True, False]
     assert contactable(people, "sms").tolist() == [True, True, False, False]
+    assert contactable(people, "whatsapp").tolist() == [False, True, True, False]
     assert contactable(people, "app_push").tolist() == [True, False, False, True]
 
 
@@ -88,11 +91,14 @@ def test_withdraw_consent_per_flag_and_for_all(people):
     stop = withdraw_consent(people, ["a", "b", "a"], channels="sms")
     pd.testing.assert_frame_equal(people, before)  # the caller's frame is untouched
     assert stop["consent_sms"].tolist() == [False, False, False, False]
-    # a STOP to SMS also stops WhatsApp: they share the flag
-    assert contactable(stop, "whatsapp").sum() == 0
+    # a STOP to SMS leaves the WhatsApp opt-in alone: each has its own flag
+    assert stop["consent_whatsapp"].tolist() == people["consent_whatsapp"].tolist()
+    assert contactable(stop, "whatsapp").tolist() == [False, True, True, False]
     assert stop["consent_email"].tolist() == people["consent_email"].tolist()
     everything = withdraw_consent(people, pd.Series(["c"]))
-    assert everything.loc[2, ["consent_email", "consent_sms", "consent_ads"]].tolist() == [False, False, False]
+    assert everything.loc[2, ["consent_email", "consent_sms", "consent_whatsapp", "consent_ads"]].tolist() == [False] * 4
+    with pytest.raises(ValueError, match="consent_whatsapp"):  # "unsubscribe from all" must reach WhatsApp too
+        withdraw_consent(people.drop(columns="consent_whatsapp"), ["c"])
     assert everything.loc[3].equals(people.loc[3])
     assert everything["app_user"].tolist() == people["app_user"].tolist()
     two = withdraw_consent(people, ["d"], channels=["email", "social_ads"])
@@ -125,12 +131,26 @@ def test_consented_rule_selects_only_contactable(people):
         consented_rule({"age": (0, 40)}, "email")
 
 
-@pytest.mark.xfail(strict=True, reason="WhatsApp needs its own opt-in, but the course data has no consent_whatsapp "
-                   "column yet and data/market/market.yaml files WhatsApp under consent_sms (lead: add the column "
-                   "and set requires: consent_whatsapp; then remove this mark)")
 def test_whatsapp_needs_its_own_opt_in():
+    """WhatsApp rests on consent_whatsapp, in the package, the ethics file and the simulated campaigns."""
+    from course_lib.analysis.privacy import load_sensitive_attributes
+
     req = channel_requirements()
+    assert req["whatsapp"] == "consent_whatsapp"
     assert req["whatsapp"] not in (req["sms"], req["email"], req["app_push"])
+    assert load_sensitive_attributes()["channel_consent"]["whatsapp"] == "consent_whatsapp"
+    customers = load_customers()
+    assert customers["consent_whatsapp"].dtype == bool
+    # not a copy of the SMS flag: people with SMS consent but no WhatsApp opt-in exist, and the other way round
+    sms, whatsapp = customers["consent_sms"], customers["consent_whatsapp"]
+    assert (sms & ~whatsapp).any() and (whatsapp & ~sms).any()
+    # the WhatsApp campaign reached only people who opted in to WhatsApp
+    on_whatsapp = load_campaigns().query("channel == 'whatsapp'")
+    assert len(on_whatsapp)
+    for row in on_whatsapp.itertuples():
+        audience = customers.query(row.audience_rule) if row.audience_rule else customers
+        assert row.reachable == int(audience["consent_whatsapp"].sum()) != int(audience["consent_sms"].sum())
+        assert row.reach <= row.reachable
 
 
 def test_chapters_03_and_12_never_file_whatsapp_under_sms_consent():

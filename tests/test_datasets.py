@@ -36,7 +36,7 @@ def test_customers_typed(monkeypatch, tmp_path):
     assert list(c["income_band"].cat.categories) == ["below_3L", "3L_6L", "6L_12L", "12L_25L", "above_25L"]
     for col in ("gender", "occupation", "neighbourhood", "life_event", "preferred_channel", "stream"):
         assert isinstance(c[col].dtype, pd.CategoricalDtype), col
-    for col in ("consent_email", "consent_sms", "consent_ads", "is_student", "interest_fitness"):
+    for col in ("consent_email", "consent_sms", "consent_ads", "consent_whatsapp", "is_student", "interest_fitness"):
         assert c[col].dtype == bool, col
     assert pd.api.types.is_datetime64_any_dtype(c["acquired_on"])
     assert c["pin_code"].astype(str).str.fullmatch(r"\d{6}").all()

@@ -128,23 +128,27 @@ def _prefers(c):
 
 
 def test_q3_right_answer(customers):
-    n = int((_prefers(customers) & customers["consent_sms"]).sum())
+    n = int((_prefers(customers) & customers["consent_whatsapp"]).sum())
     fb = q3.evaluate(n)
     assert fb.status == "correct" and f"of the {int(_prefers(customers).sum()):,} customers" in fb.message
-    assert q3.evaluate(len(customers.query("preferred_channel == 'whatsapp' and consent_sms"))).status == "correct"
+    assert q3.evaluate(len(customers.query("preferred_channel == 'whatsapp' and consent_whatsapp"))).status == "correct"
+    # the old answer (SMS consent standing in for WhatsApp) is now wrong, and says why
+    sms = q3.evaluate(int((_prefers(customers) & customers["consent_sms"]).sum()))
+    assert sms.status == "incorrect" and "SMS consent does not cover WhatsApp" in sms.message
 
 
 @pytest.mark.parametrize(
     ("make", "fragment"),
     [
         (lambda c: int(_prefers(c).sum()), "A preference is not a permission"),
-        (lambda c: int(c["consent_sms"].sum()), "whatever channel they prefer"),
-        (lambda c: int((_prefers(c) & ~c["consent_sms"]).sum()), "may *not*"),
+        (lambda c: int(c["consent_whatsapp"].sum()), "whatever channel they prefer"),
+        (lambda c: int((_prefers(c) & c["consent_sms"]).sum()), "`consent_sms`"),
+        (lambda c: int((_prefers(c) & ~c["consent_whatsapp"]).sum()), "may *not*"),
         (lambda c: int((_prefers(c) & c["consent_email"]).sum()), "`consent_email`"),
         (lambda c: int((_prefers(c) & c["consent_ads"]).sum()), "`consent_ads`"),
         (lambda c: int((_prefers(c) & c["app_user"]).sum()), "`app_user`"),
-        (lambda c: (_prefers(c) & c["consent_sms"]).mean(), "looks like a share"),
-        (lambda c: _prefers(c) & c["consent_sms"], "one value per customer"),
+        (lambda c: (_prefers(c) & c["consent_whatsapp"]).mean(), "looks like a share"),
+        (lambda c: _prefers(c) & c["consent_whatsapp"], "one value per customer"),
         (lambda c: c[_prefers(c)], "Give the number of customers"),
     ],
 )
@@ -159,7 +163,7 @@ def test_checks_follow_the_data(monkeypatch, enquiries, customers):
     more = pd.concat([enquiries, enquiries.iloc[:5].assign(enquiry_id=[f"X{i}" for i in range(5)])],
                      ignore_index=True)
     case = SimpleNamespace(enquiries=more)
-    changed = customers.assign(consent_sms=False)
+    changed = customers.assign(consent_whatsapp=False)
     monkeypatch.setattr(ch03, "load_case", lambda name: case)
     monkeypatch.setattr(ch03, "load_customers", lambda: changed)
     n1, n2, n3 = load_workbook(NOTEBOOK)

@@ -14,7 +14,7 @@ from course_lib.learning.progress import PROGRESS_ENV
 from course_lib.market.datasets import load_customers, load_transactions
 
 NOTEBOOK = "12-privacy-ethics-and-compliance"
-FLAGS = ["consent_email", "consent_sms", "consent_ads"]
+FLAGS = ["consent_email", "consent_sms", "consent_whatsapp", "consent_ads"]
 RULE = "pin_code in ['441108', '440010', '440001']"
 q1, q2, q3 = load_workbook(NOTEBOOK)
 

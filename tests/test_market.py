@@ -23,7 +23,7 @@ from course_lib.market.synthetic import (
 CUSTOMER_COLUMNS = [
     "customer_id", "age", "gender", "income_band", "education", "occupation", "job_title", "is_student",
     "college", "stream", "family_status", "neighbourhood", "pin_code", "lat", "lon", "apartment_complex",
-    "life_event", "preferred_channel", "consent_email", "consent_sms", "consent_ads", "acquired_on",
+    "life_event", "preferred_channel", "consent_email", "consent_sms", "consent_ads", "consent_whatsapp", "acquired_on",
 ]
 
 
@@ -51,10 +51,21 @@ def test_customer_contract_and_latent_kept_apart(small):
     assert c["customer_id"].str.fullmatch(r"C\d{5}").all()
     assert list(small.latent["customer_id"]) == list(c["customer_id"])
     assert set(small.latent["latent_segment"].unique()) == set(SEGMENT_NAMES)
-    for col in ("consent_email", "consent_sms", "consent_ads", "is_student"):
+    for col in ("consent_email", "consent_sms", "consent_ads", "consent_whatsapp", "is_student"):
         assert c[col].dtype == bool
     # some people opted out of every channel type
     assert 0 < c["consent_email"].mean() < 1 and 0 < c["consent_ads"].mean() < 1
+    # a WhatsApp opt-in is its own permission, rarer than SMS consent in the synthetic city (assumption)
+    assert 0 < c["consent_whatsapp"].mean() < c["consent_sms"].mean()
+
+
+def test_whatsapp_opt_in_has_its_own_random_stream(small):
+    """Drawing consent_whatsapp leaves every other column, purchase and event as it was without it."""
+    import course_lib.market.synthetic as synthetic
+
+    rng = np.random.default_rng(11)
+    customers, _ = synthetic._generate_customers(rng, 3000, load_market_config()["cities"]["nagpur"])
+    pd.testing.assert_frame_equal(small.customers.drop(columns="consent_whatsapp"), customers)
 
 
 def test_students_have_college_and_stream_others_do_not(small):

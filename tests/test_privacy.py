@@ -28,6 +28,7 @@ def people() -> pd.DataFrame:
         "consent_sms": rng.random(n) < 0.7,
         "consent_ads": rng.random(n) < 0.8,
         "app_user": rng.random(n) < 0.4,
+        "consent_whatsapp": rng.random(n) < 0.4,
     })
 
 
@@ -94,9 +95,12 @@ def test_plan_builder(people):
     assert "VBox" not in explorer._repr_mimebundle_()["text/plain"]
 
 
-def test_plan_builder_leaves_out_whatsapp_by_default(people):
-    """The course data records no WhatsApp opt-in, so the builder does not offer WhatsApp."""
-    assert "whatsapp" not in plan_builder(people, groups={}, k=5).controls["channel"].options
+def test_plan_builder_offers_whatsapp_on_its_own_opt_in(people):
+    """WhatsApp is offered, and a consenting plan on it adds consent_whatsapp (not consent_sms) to the rule."""
+    explorer = plan_builder(people, groups={}, k=5)
+    assert "whatsapp" in explorer.controls["channel"].options
+    explorer.set(channel="whatsapp", consenting=True)
+    assert "consent_whatsapp`" in explorer.result[0] and "consent_sms" not in explorer.result[0]
 
 
 # --- what chapters 03 and 12 say about the law (issue 15): one description, cited figures, currency -------------

@@ -1,31 +1,30 @@
 """Consent: who may be contacted on which channel.
 
 Being *in* a segment is not permission to *message* someone. Email needs
-``consent_email``, SMS and WhatsApp need ``consent_sms``, targeted ads need
+``consent_email``, SMS needs ``consent_sms``, WhatsApp needs its own opt-in
+``consent_whatsapp`` (SMS consent does not cover it), targeted ads need
 ``consent_ads`` and app push needs an app account (``app_user``). The table
 is the campaign simulator's (``channels`` in ``data/market/market.yaml``), so
 the counts here match the ``reachable`` column of simulated campaigns. A
-missing flag is never a yes. Caveat: real WhatsApp messaging needs its own
-opt-in, which the course data does not record yet; the simulator's mapping of
-WhatsApp to ``consent_sms`` is a shortcut, so chapters 03 and 12 leave WhatsApp
-out of their counts (tests/test_consent.py holds the fix as a strict xfail).
+missing flag is never a yes.
 
 Examples
 --------
 >>> import pandas as pd
 >>> people = pd.DataFrame({"customer_id": ["a", "b", "c"], "age": [22, 35, 41],
 ...                        "consent_email": [True, False, True], "consent_sms": [True, True, False],
-...                        "consent_ads": [False, False, True], "app_user": [True, False, False]})
+...                        "consent_whatsapp": [False, True, False], "consent_ads": [False, False, True],
+...                        "app_user": [True, False, False]})
 >>> contactable(people, "email").tolist()
 [True, False, True]
 >>> consent_summary(people, channels=["email", "whatsapp"])[["channel", "requires", "contactable"]]
-    channel       requires  contactable
-0     email  consent_email            2
-1  whatsapp    consent_sms            2
->>> contactable(withdraw_consent(people, ["a"], channels="sms"), "whatsapp").tolist()
+    channel          requires  contactable
+0     email     consent_email            2
+1  whatsapp  consent_whatsapp            1
+>>> contactable(withdraw_consent(people, ["b"], channels="sms"), "whatsapp").tolist()
 [False, True, False]
 >>> consented_rule("age < 40", "whatsapp")
-'(age < 40) and consent_sms'
+'(age < 40) and consent_whatsapp'
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ def channel_requirements() -> dict[str, str]:
     """Channel name -> the customers column that must be True to contact someone on it.
 
     >>> channel_requirements()["whatsapp"]
-    'consent_sms'
+    'consent_whatsapp'
     """
     return {name: ch.requires for name, ch in simulator_channels().items() if ch.requires}
 
@@ -70,7 +69,7 @@ def _flag(customers: pd.DataFrame, column: str) -> pd.Series:
 def contactable(customers: pd.DataFrame, channel: str) -> pd.Series:
     """True for each customer who may be contacted on ``channel`` (a missing flag counts as no).
 
-    >>> contactable(pd.DataFrame({"consent_sms": [True, False]}), "whatsapp").tolist()
+    >>> contactable(pd.DataFrame({"consent_whatsapp": [True, False]}), "whatsapp").tolist()
     [True, False]
     """
     require_dataframe(customers, "customers", allow_empty=True)
@@ -111,16 +110,16 @@ def withdraw_consent(customers: pd.DataFrame, customer_ids: Sequence[Any] | pd.S
                      channels: str | Sequence[str] | None = None, id_col: str = "customer_id") -> pd.DataFrame:
     """Record opt-outs: a copy of ``customers`` with the channels' consent flags set to False for some people.
 
-    An opt-out is per *flag*: a STOP to SMS clears ``consent_sms``, which also
-    stops WhatsApp. ``channels=None`` clears every consent flag ("unsubscribe
-    from all"). Unknown ids raise a ValueError (an opt-out must never be lost),
-    and so does app push, which has no consent flag (people switch
-    notifications off on their phone).
+    An opt-out is per *flag*: a STOP to SMS clears ``consent_sms`` and leaves
+    the WhatsApp opt-in (``consent_whatsapp``) as it was. ``channels=None``
+    clears every consent flag ("unsubscribe from all"). Unknown ids raise a
+    ValueError (an opt-out must never be lost), and so does app push, which
+    has no consent flag (people switch notifications off on their phone).
 
-    >>> people = pd.DataFrame({"customer_id": ["a", "b"], "consent_email": [True, True],
-    ...                        "consent_sms": [True, False], "consent_ads": [True, True]})
-    >>> withdraw_consent(people, ["a"])[["consent_email", "consent_sms", "consent_ads"]].sum().tolist()
-    [1, 0, 1]
+    >>> people = pd.DataFrame({"customer_id": ["a", "b"], "consent_email": [True, True], "consent_sms": [True, False],
+    ...                        "consent_whatsapp": [True, True], "consent_ads": [True, True]})
+    >>> withdraw_consent(people, ["a"]).filter(like="consent_").sum().tolist()
+    [1, 0, 1, 1]
     """
     require_dataframe(customers, "customers", allow_empty=True)
     require_columns(customers, [id_col], "customers")

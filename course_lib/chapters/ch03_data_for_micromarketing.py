@@ -30,7 +30,7 @@ def _board_counts(board: pd.Series, boards: list[str], fixes: dict[str, str]) ->
 
 
 def answers(boards: list[str], board_fixes: dict[str, str]) -> dict[str, Any]:
-    """The right answers (q1 ``n_duplicates``, q2 ``board_counts``, q3 ``sms_reachable``) and facts quoted."""
+    """The right answers (q1 ``n_duplicates``, q2 ``board_counts``, q3 ``whatsapp_reachable``) and facts quoted."""
     enquiries = load_case("coaching").enquiries
     others = [c for c in enquiries.columns if c != ID]
     n_dup, n = int(enquiries.duplicated(subset=others).sum()), len(enquiries)
@@ -38,13 +38,16 @@ def answers(boards: list[str], board_fixes: dict[str, str]) -> dict[str, Any]:
     counts = clean.astype("object").value_counts()
     customers = load_customers()
     prefers = customers["preferred_channel"] == "whatsapp"
-    reachable = int((prefers & customers["consent_sms"].fillna(False).astype(bool)).sum())
+    opted_in = customers["consent_whatsapp"].fillna(False).astype(bool)
+    sms = customers["consent_sms"].fillna(False).astype(bool)
+    reachable = int((prefers & opted_in).sum())
     return {
         "n_duplicates": n_dup, "n_enquiries": n, "dup_share": n_dup / n, "n_unique": n - n_dup,
         "board_counts": counts, "biggest_board": counts.idxmax(), "biggest_count": int(counts.max()),
         "labels_changed": int((enquiries["board"].astype("object") != clean.astype("object")).sum()),
-        "sms_reachable": reachable, "n_prefer_whatsapp": int(prefers.sum()),
+        "whatsapp_reachable": reachable, "n_prefer_whatsapp": int(prefers.sum()),
         "n_not_allowed": int(prefers.sum()) - reachable, "share_not_allowed": 1 - reachable / prefers.sum(),
+        "n_sms_not_whatsapp": int((prefers & sms & ~opted_in).sum()),
         "n_customers": len(customers),
     }
 
@@ -56,6 +59,7 @@ def wrong_answers(boards: list[str], board_fixes: dict[str, str]) -> dict[str, A
     right = answers(boards, board_fixes)
     customers = load_customers()
     prefers = customers["preferred_channel"] == "whatsapp"
+    opted_in = customers["consent_whatsapp"].fillna(False).astype(bool)
     sms = customers["consent_sms"].fillna(False).astype(bool)
     return {
         "dup_all_columns": int(enquiries.duplicated().sum()),
@@ -64,9 +68,10 @@ def wrong_answers(boards: list[str], board_fixes: dict[str, str]) -> dict[str, A
         "board_shares": right["board_counts"] / right["board_counts"].sum(),
         "board_counts_deduped": _board_counts(dedupe(enquiries, ignore=ID)["board"], boards, board_fixes),
         "board_counts_ssc_cbse": _board_counts(enquiries["board"], boards, {"CBSC": "CBSE", "SSC": "CBSE"}),
-        "reach_share_all": right["sms_reachable"] / len(customers),
-        "reach_share_prefer": right["sms_reachable"] / right["n_prefer_whatsapp"],
-        "n_sms_consent": int(sms.sum()), "n_prefer_no_sms": int((prefers & ~sms).sum()),
+        "reach_share_all": right["whatsapp_reachable"] / len(customers),
+        "reach_share_prefer": right["whatsapp_reachable"] / right["n_prefer_whatsapp"],
+        "n_whatsapp_consent": int(opted_in.sum()), "n_prefer_no_whatsapp": int((prefers & ~opted_in).sum()),
+        "n_prefer_sms": int((prefers & sms).sum()),
         "n_prefer_email": int((prefers & customers["consent_email"]).sum()),
         "n_prefer_ads": int((prefers & customers["consent_ads"]).sum()),
         "n_prefer_app": int((prefers & customers["app_user"]).sum()),

@@ -30,7 +30,7 @@ from course_lib.market.datasets import load_customers, load_transactions
 
 __all__ = ["PlanCheck", "check_plan", "load_plan_options", "plan_builder", "answers", "wrong_answers"]
 
-CONSENT_FLAGS = ["consent_email", "consent_sms", "consent_ads"]
+CONSENT_FLAGS = ["consent_email", "consent_sms", "consent_whatsapp", "consent_ads"]
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,9 @@ def plan_builder(customers: pd.DataFrame, *, options: pd.DataFrame | None = None
 
     Built on :class:`course_lib.learning.explorer.Explorer` (a chart on a fresh
     Figure at every change, a text version for static views). ``channels``
-    defaults to every channel except WhatsApp, whose opt-in the course data
-    does not record. A cell showing it needs the ``nbval-ignore-output`` tag.
+    defaults to every channel of :func:`channel_requirements` (WhatsApp
+    included, on its own opt-in). A cell showing it needs the
+    ``nbval-ignore-output`` tag.
 
     >>> plan_builder(pd.DataFrame({"age": [30]}), k=0)
     Traceback (most recent call last):
@@ -119,7 +120,7 @@ def plan_builder(customers: pd.DataFrame, *, options: pd.DataFrame | None = None
     options = load_plan_options() if options is None else options
     require_columns(options, ["name", "rule"], "options")
     rules = dict(zip(options["name"], options["rule"]))
-    names = [c for c in channel_requirements() if c != "whatsapp"] if channels is None else list(channels)
+    names = list(channel_requirements()) if channels is None else list(channels)
     wide = widgets.Layout(width="420px")
 
     def draw(fig: Any, segment: str, channel: str, consenting: bool, k: int) -> tuple[str, pd.DataFrame]:

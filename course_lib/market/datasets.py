@@ -161,7 +161,7 @@ def _read_customers(path: Path) -> pd.DataFrame:
     df["stream"] = _cat(df["stream"], ["engineering", "arts", "commerce", "science"])
     for col in ("job_title", "college", "neighbourhood", "pin_code", "apartment_complex"):
         df[col] = _cat(df[col])
-    bools = ["is_student", "app_user", "consent_email", "consent_sms", "consent_ads"]
+    bools = ["is_student", "app_user", "consent_email", "consent_sms", "consent_ads", "consent_whatsapp"]
     bools += [f"interest_{i}" for i in market_spec.INTERESTS]
     for col in bools:
         df[col] = df[col].astype(bool)

@@ -73,6 +73,8 @@ CATEGORY_SIGMA: dict[str, float] = _SPEC["category_sigma"]
 INCOME_MULTIPLIER: np.ndarray = np.array(_SPEC["income_multiplier"], dtype=float)
 APARTMENT_PREFIXES: list[str] = _SPEC["apartment_prefixes"]
 APARTMENT_SUFFIXES: list[str] = _SPEC["apartment_suffixes"]
+#: Entropy added to the seed for the WhatsApp opt-in draw (an independent random stream).
+_WHATSAPP_STREAM = 15
 
 
 @dataclass
@@ -469,6 +471,10 @@ def generate_market(n_customers: int = DEFAULT_N_CUSTOMERS, seed: int = DEFAULT_
     rng = np.random.default_rng(seed)
     customers, latent = _generate_customers(rng, n_customers, config["cities"][city])
     seg = latent["latent_segment"].cat.codes.to_numpy()
+    # WhatsApp opt-in comes from its own stream, so adding it left every other draw unchanged
+    wa_rng = np.random.default_rng([seed, _WHATSAPP_STREAM])
+    customers.insert(customers.columns.get_loc("consent_ads") + 1, "consent_whatsapp",
+                     wa_rng.random(n_customers) < _matrix_raw("consent_whatsapp")[seg])
     if behaviour:
         transactions = _generate_transactions(rng, customers, seg)
         events = _generate_events(rng, customers, seg)
