@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from course_lib.analysis.metrics import require_aligned
 from course_lib.base.validation import (require_choice, require_columns, require_dataframe, require_no_missing,
                                         require_non_negative, require_number, require_positive_int,
                                         require_probability)
@@ -80,6 +81,8 @@ class ZTestResult:
 
 
 def _count(value: Any, arg: str) -> int:
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        raise ValueError(f"{arg} must be a finite whole number, got {value!r}.")
     return require_positive_int(value, arg, minimum=0)
 
 
@@ -176,6 +179,7 @@ def lift(treatment_rate: Any, control_rate: Any) -> Any:
     >>> lift(0.02, 0.0)
     nan
     """
+    require_aligned(treatment_rate, control_rate, "treatment_rate", "control_rate")
     t = np.asarray(treatment_rate, dtype=float) if not isinstance(treatment_rate, str) else None
     c = np.asarray(control_rate, dtype=float) if not isinstance(control_rate, str) else None
     if t is None or c is None:

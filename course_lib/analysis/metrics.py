@@ -63,13 +63,24 @@ def _as_array(value: Any, arg: str) -> np.ndarray:
     return arr
 
 
-def _ratio(num: Any, den: Any, num_arg: str, den_arg: str, scale: float = 1.0) -> Any:
+def require_aligned(a: Any, b: Any, a_arg: str, b_arg: str) -> None:
+    """Refuse two pandas Series whose labels differ: they would be combined by position, not by label."""
+    if isinstance(a, pd.Series) and isinstance(b, pd.Series) and not a.index.equals(b.index):
+        raise ValueError(f"{a_arg} and {b_arg} are Series with different index labels (or order); they would "
+                         f"be combined by position. Align them first, e.g. {b_arg} = {b_arg}.reindex({a_arg}.index).")
+
+
+def _ratio(num: Any, den: Any, num_arg: str, den_arg: str, scale: float = 1.0, at_most: bool = False) -> Any:
+    require_aligned(num, den, num_arg, den_arg)
     n = _as_array(num, num_arg)
     d = _as_array(den, den_arg)
     try:
         n, d = np.broadcast_arrays(n, d)
     except ValueError:
         raise ValueError(f"{num_arg} and {den_arg} must have the same length.") from None
+    if at_most and (n > d).any():
+        raise ValueError(f"{num_arg} cannot exceed {den_arg} (found {n[n > d].flat[0]:g} {num_arg} "
+                         f"with {d[n > d].flat[0]:g} {den_arg}); check the data.")
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(d > 0, scale * n / np.where(d > 0, d, 1.0), np.nan)
     return float(out) if out.ndim == 0 else out
@@ -81,7 +92,7 @@ def ctr(clicks: Any, impressions: Any) -> Any:
     >>> ctr([5, 0], [100, 0]).tolist()
     [0.05, nan]
     """
-    return _ratio(clicks, impressions, "clicks", "impressions")
+    return _ratio(clicks, impressions, "clicks", "impressions", at_most=True)
 
 
 def conversion_rate(conversions: Any, clicks: Any) -> Any:
@@ -90,7 +101,7 @@ def conversion_rate(conversions: Any, clicks: Any) -> Any:
     >>> conversion_rate(3, 60)
     0.05
     """
-    return _ratio(conversions, clicks, "conversions", "clicks")
+    return _ratio(conversions, clicks, "conversions", "clicks", at_most=True)
 
 
 def cpa(spend: Any, conversions: Any) -> Any:
@@ -264,6 +275,13 @@ def campaign_report(
     require_columns(data, [*by, *values], "data")
     require_no_missing(data, [*by, *values], "data")
     require_non_negative(data, values, "data")
+    for col in values:
+        if not np.isfinite(data[col].to_numpy(dtype=float)).all():
+            raise ValueError(f"column {col!r} of data has infinite values; expected finite amounts.")
+    for part, whole in ((clicks, impressions), (conversions, clicks)):
+        if (bad := data[part] > data[whole]).any():
+            raise ValueError(f"column {part!r} of data exceeds {whole!r} on {int(bad.sum())} row(s) "
+                             f"(first: row {data.index[bad.to_numpy()][0]!r}); check the data.")
     if by:
         groups = data.groupby(list(by), sort=True, observed=True)
         sums, parts = groups[values].sum().reset_index(), [rows for _, rows in groups]

@@ -1,0 +1,76 @@
+"""Bad inputs to the analysis functions: refused with a clear message, never a silent wrong answer (issue 17)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from course_lib.analysis import experiments, metrics
+
+
+# -- item 1: Series combine by label, never by position ---------------------------------------------------
+@pytest.mark.parametrize("func, args", [
+    (metrics.ctr, ("clicks", "impressions")), (metrics.roas, ("revenue", "spend")),
+    (metrics.frequency, ("impressions", "reach")), (experiments.lift, ("treatment_rate", "control_rate")),
+])
+def test_misaligned_series_are_refused(func, args) -> None:
+    a = pd.Series([1.0, 2.0], index=["x", "y"])
+    b = pd.Series([200.0, 10.0], index=["y", "x"])  # same labels, other order: by position it would be wrong
+    with pytest.raises(ValueError, match=f"{args[0]}.*{args[1]}.*index"):
+        func(a, b)
+    same = func(a, b.reindex(a.index))  # aligned: works as before
+    assert np.asarray(same).shape == (2,)
+
+
+def test_aligned_series_unchanged() -> None:
+    s = pd.Series([5, 10], index=[3, 4])
+    assert metrics.ctr(s, pd.Series([100, 100], index=[3, 4])).tolist() == [0.05, 0.1]
+    assert experiments.lift(pd.Series([0.06], index=[7]), pd.Series([0.05], index=[7])).round(6).tolist() == [0.2]
+
+
+# -- item 2: counts that cannot be ------------------------------------------------------------------------
+@pytest.mark.parametrize("func, a, b, name", [
+    (metrics.ctr, 11, 10, "clicks cannot exceed impressions"),
+    (metrics.ctr, [1, 11], [10, 10], "clicks cannot exceed impressions"),
+    (metrics.conversion_rate, 5, 4, "conversions cannot exceed clicks"),
+    (metrics.ctr, float("inf"), 10, "clicks contains infinite"),
+    (metrics.roas, 10.0, float("nan"), "spend contains missing"),
+    (metrics.cpa, -1.0, 3, "spend must not be negative"),
+])
+def test_impossible_counts_refused(func, a, b, name) -> None:
+    with pytest.raises(ValueError, match=name):
+        func(a, b)
+
+
+def _rows(**changes) -> pd.DataFrame:
+    rows = pd.DataFrame({"segment": ["a", "b"], "impressions": [100, 100], "clicks": [10, 5],
+                         "conversions": [2, 1], "spend": [10.0, 5.0], "revenue": [40.0, 9.0]})
+    for col, values in changes.items():
+        rows[col] = values
+    return rows
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"clicks": [10, 500]}, "'clicks' of data exceeds 'impressions'"),
+    ({"conversions": [20, 1]}, "'conversions' of data exceeds 'clicks'"),
+    ({"revenue": [np.inf, 9.0]}, "'revenue' of data has infinite"),
+    ({"spend": [-1.0, 5.0]}, "'spend' of data has 1 negative"),
+])
+def test_campaign_report_refuses_impossible_rows(changes, message) -> None:
+    metrics.campaign_report(_rows())  # valid rows work
+    with pytest.raises(ValueError, match=message):
+        metrics.campaign_report(_rows(**changes))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), np.float64("-inf")])
+def test_ztest_refuses_non_finite_counts(value) -> None:
+    with pytest.raises(ValueError, match="n_b"):
+        experiments.two_proportion_ztest(1, 10, 1, value)
+    with pytest.raises(ValueError, match="conversions_a"):
+        experiments.two_proportion_ztest(value, 10, 1, 10)
+
+
+def test_ztest_refuses_more_conversions_than_people() -> None:
+    with pytest.raises(ValueError, match="conversions_b .* cannot exceed n_b"):
+        experiments.two_proportion_ztest(1, 10, 11, 10)
