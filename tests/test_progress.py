@@ -126,7 +126,7 @@ def test_atomic_write_leaves_old_file_when_replace_fails(pfile, monkeypatch):
     with pytest.raises(OSError):
         atomic_write_text(pfile, "garbage")
     assert pfile.read_text() == before
-    assert [p.name for p in pfile.parent.iterdir()] == ["progress.json"]  # temp file removed
+    assert sorted(p.name for p in pfile.parent.iterdir()) == [".progress.json.lock", "progress.json"]  # no temp file
 
 
 def test_unwritable_progress_warns_instead_of_failing(pfile, monkeypatch):
@@ -141,7 +141,7 @@ def test_unwritable_progress_warns_instead_of_failing(pfile, monkeypatch):
 def test_no_temporary_files_left_after_writes(pfile):
     for i in range(5):
         record_result("quiz", f"q-{i}", "correct")
-    assert sorted(p.name for p in pfile.parent.iterdir()) == ["progress.json"]
+    assert sorted(p.name for p in pfile.parent.iterdir()) == [".progress.json.lock", "progress.json"]
 
 
 def test_reset_progress(pfile):
@@ -258,3 +258,85 @@ def test_old_progress_files_still_load(pfile):
     record_result("quiz", "basics-02", "correct", topic="basics")
     assert load_progress()["quiz"]["basics-02"]["first_status"] == "incorrect"
     assert pfile.with_name(pfile.name + ".corrupt-1").exists() is False
+
+
+# --------------------------------------------------------------------------- issue 17: no lost work
+
+
+def _record_many(path: str, worker: int, n: int) -> None:
+    for i in range(n):
+        record_result("quiz", f"w{worker}-{i}", "correct", path=path)
+
+
+def test_several_processes_recording_at_once_lose_nothing(pfile):
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_record_many, args=(str(pfile), w, 40)) for w in range(4)]
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join(120)
+    assert [p.exitcode for p in workers] == [0] * 4
+    assert len(load_progress()["quiz"]) == 4 * 40
+
+
+def _load_quietly(path: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        load_progress(path)
+
+
+def test_a_corrupt_file_found_by_several_processes_is_moved_aside_once(pfile):
+    import multiprocessing
+
+    pfile.write_text("{ broken", encoding="utf-8")
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_load_quietly, args=(str(pfile),)) for _ in range(4)]
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join(120)
+    assert [p.exitcode for p in workers] == [0] * 4
+    asides = sorted(p.name for p in pfile.parent.glob("progress.json.corrupt-*"))
+    assert asides == ["progress.json.corrupt-1"]
+    assert pfile.with_name(asides[0]).read_text(encoding="utf-8") == "{ broken"
+
+
+def _deep(n: int) -> str:
+    return "[" * n + "]" * n
+
+
+@pytest.mark.parametrize("content", [
+    b"\x00\x01\xff\xfe binary", "{}".encode("utf-16"), '{"version": 1, "quiz": {"a": "correct"}}'.encode(),
+    b'{"version": 1, "quiz": {"a": {"status": "correct", "attempts": "many"}}}',
+    b'{"version": 1, "quiz": {"a": {"status": "correct", "topic": ["x"]}}}',
+    _deep(100_000).encode(), b'{"version": 1, "quiz": {"a": {"status": "correct", "attempts": 1e400}}}',
+], ids=["binary", "utf-16", "record-not-dict", "attempts-text", "topic-list", "deep", "huge-float"])
+def test_an_unreadable_file_never_raises_into_the_notebook(pfile, content):
+    pfile.write_bytes(content)
+    with pytest.warns(ProgressWarning, match="could not be read") as caught:
+        assert progress_report().empty
+    assert "\n" not in str(caught[0].message)
+    assert pfile.with_name("progress.json.corrupt-1").read_bytes() == content
+    record_result("quiz", "basics-01", "correct")
+    assert results_frame()["item"].tolist() == ["basics-01"]
+
+
+def test_a_folder_in_place_of_the_progress_file_is_moved_aside(pfile):
+    pfile.mkdir()
+    (pfile / "keep.txt").write_text("x")
+    with pytest.warns(ProgressWarning, match="could not be read"):
+        record_result("quiz", "basics-01", "correct")
+    assert (pfile.with_name("progress.json.corrupt-1") / "keep.txt").exists()
+    assert load_progress()["quiz"]["basics-01"]["status"] == "correct"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root reads any file, so a file without read permission cannot be made (POSIX only)")
+def test_a_file_without_read_permission_is_moved_aside(pfile):
+    pfile.write_text("{}")
+    pfile.chmod(0)
+    with pytest.warns(ProgressWarning, match="could not be read"):
+        assert load_progress()["quiz"] == {}
+    assert pfile.with_name("progress.json.corrupt-1").exists()

@@ -3,12 +3,13 @@
 Each command lives in the module named after its idea; this file only maps
 command names to ``module:function`` so that importing one command never
 imports the others. Every target function takes ``argv: list[str]`` and
-returns an exit code.
+returns an exit code; an unexpected error is one line on stderr (exit 1).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 #: command name -> ("module", "function", one-line help)
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     name, rest = args[0], args[1:]
     if name not in COMMANDS:
-        print(f"error: unknown command {name!r}.\n\n{_usage()}", file=sys.stderr)
+        print(f"error: unknown command {name!r}; `python -m course_lib --help` lists the commands.", file=sys.stderr)
         return 2
     module_name, func_name, _ = COMMANDS[name]
     try:
@@ -48,4 +49,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: the command {name!r} is not available yet ({module_name} is missing).", file=sys.stderr)
         return 2
-    return int(getattr(module, func_name)(rest) or 0)
+    try:
+        return int(getattr(module, func_name)(rest) or 0)
+    except KeyboardInterrupt:
+        print(f"{name}: stopped (Ctrl-C); the old output was kept.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one line, not a traceback; COURSE_DEBUG=1 shows it
+        if os.environ.get("COURSE_DEBUG"):
+            raise
+        message = " ".join(str(exc).split())[:300] or "no details"
+        print(f"error: {name}: {type(exc).__name__}: {message} (COURSE_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return 1

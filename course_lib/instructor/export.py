@@ -15,7 +15,6 @@ heading opens a slide, a tagged code cell shows its output only. reveal.js is ve
 
 from __future__ import annotations
 
-import argparse
 import copy
 import html
 import os
@@ -28,6 +27,8 @@ from pathlib import Path
 import nbformat
 
 from course_lib.base import paths
+from course_lib.base.files import ArgumentParser, check_writable, staged_folder
+from course_lib.instructor.student_version import read_notebook
 from course_lib.learning.progress import atomic_write_text
 
 __all__ = [
@@ -136,20 +137,33 @@ def export_html(out_dir: str | os.PathLike[str] = "site", *, root: str | os.Path
 
     ``root`` is the folder holding ``notebooks/`` and ``exercises/`` (default: this repository).
     """
-    from nbconvert import HTMLExporter
-
     base = Path(root) if root is not None else paths.REPO_ROOT
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"out_dir {out} exists and is not a folder.")
+    check_writable(out, "out_dir")
     chapters = _notebooks(base / "notebooks")
     if not chapters:
         raise ValueError(f"there are no chapter notebooks (NN-name.ipynb) in {base / 'notebooks'}.")
     workbooks = {p.stem: p for p in _notebooks(base / "exercises")}
+    titles = [(p.stem, _title(p)) for p in chapters]
+    with staged_folder(out) as stage:  # the whole new site or the old one
+        _write_html(stage, chapters, titles, workbooks)
+    return [out / "index.html", *(out / "notebooks" / f"{p.stem}.html" for p in chapters),
+            *(out / "exercises" / f"{stem}.html" for stem in workbooks)]
+
+
+def _title(path: Path) -> str:
+    nb = read_notebook(path)  # its errors name the file
+    try:
+        return notebook_title(nb)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc} Add one.") from None
+
+
+def _write_html(out: Path, chapters: list[Path], titles: list[tuple[str, str]], workbooks: dict[str, Path]) -> None:
+    from nbconvert import HTMLExporter
+
     exporter = HTMLExporter(template_name="lab")
-    titles = [(p.stem, notebook_title(nbformat.read(p, as_version=4))) for p in chapters]
-    written = [out / "index.html"]
-    atomic_write_text(written[0], _index_page(titles, set(workbooks)))
+    atomic_write_text(out / "index.html", _index_page(titles, set(workbooks)))
     for i, (stem, title) in enumerate(titles):
         links: list[tuple[str, str | None]] = [("Course index", "../index.html")]
         if i > 0:
@@ -159,22 +173,17 @@ def export_html(out_dir: str | os.PathLike[str] = "site", *, root: str | os.Path
             links.append((f"{titles[i + 1][1]} →", f"{titles[i + 1][0]}.html"))
         if stem in workbooks:
             links.append(("Workbook", f"../exercises/{stem}.html"))
-        nb = static_notebook(nbformat.read(chapters[i], as_version=4))
+        nb = static_notebook(read_notebook(chapters[i]))
         page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-        target = out / "notebooks" / f"{stem}.html"
-        atomic_write_text(target, _with_nav(page, _nav(links)))
-        written.append(target)
+        atomic_write_text(out / "notebooks" / f"{stem}.html", _with_nav(page, _nav(links)))
     chapter_stems = {stem for stem, _ in titles}
     for stem, path in workbooks.items():
         links = [("Course index", "../index.html"), (f"Workbook {stem}", None)]
         if stem in chapter_stems:
             links.append(("Chapter", f"../notebooks/{stem}.html"))
-        nb = static_notebook(nbformat.read(path, as_version=4))
+        nb = static_notebook(read_notebook(path))
         page, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"Workbook {stem}"}})
-        target = out / "exercises" / f"{stem}.html"
-        atomic_write_text(target, _with_nav(page, _nav(links)))
-        written.append(target)
-    return written
+        atomic_write_text(out / "exercises" / f"{stem}.html", _with_nav(page, _nav(links)))
 
 
 # --------------------------------------------------------------------------- slides
@@ -259,30 +268,31 @@ def export_slides(out_dir: str | os.PathLike[str] = "site/slides", *, root: str 
     """Write one reveal.js deck per chapter with slide cells, plus an index and reveal.js; return the pages."""
     base = Path(root) if root is not None else paths.REPO_ROOT
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"out_dir {out} exists and is not a folder.")
+    check_writable(out, "out_dir")
     if not (REVEAL_DIR / "dist" / "reveal.js").is_file():
         raise ValueError(f"reveal.js is missing from {REVEAL_DIR}; restore it from git.")
     chapters = _notebooks(base / "notebooks")
     if not chapters:
         raise ValueError(f"there are no chapter notebooks (NN-name.ipynb) in {base / 'notebooks'}.")
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REVEAL_DIR, out / "reveal.js", dirs_exist_ok=True)
-    written: list[Path] = []
-    entries = []
+    decks = []
     for path in chapters:
-        nb = nbformat.read(path, as_version=4)
+        nb = read_notebook(path)
         slides = slide_groups(static_notebook(nb))
-        if not slides:
-            continue
-        title = notebook_title(nb)
-        target = out / f"{path.stem}.html"
-        atomic_write_text(target, _deck(title, slides))
-        written.append(target)
-        entries.append(f'<li><a href="{path.stem}.html">{html.escape(title)}</a> '
+        if slides:
+            decks.append((path.stem, _title(path), slides))
+    with staged_folder(out) as stage:  # all the new decks or the old ones
+        _write_slides(stage, decks)
+    return [out / "index.html", *(out / f"{stem}.html" for stem, _, _ in decks)]
+
+
+def _write_slides(out: Path, decks: list[tuple[str, str, list[list[nbformat.NotebookNode]]]]) -> None:
+    shutil.copytree(REVEAL_DIR, out / "reveal.js", dirs_exist_ok=True)
+    entries = []
+    for stem, title, slides in decks:
+        atomic_write_text(out / f"{stem}.html", _deck(title, slides))
+        entries.append(f'<li><a href="{stem}.html">{html.escape(title)}</a> '
                        f"({len(slides)} slides)</li>")
-    index = out / "index.html"
-    atomic_write_text(index, "\n".join([
+    atomic_write_text(out / "index.html", "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         "<title>Slides: micromarketing and micro-targeting</title>",
         "<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;line-height:1.6}</style>",
@@ -290,14 +300,13 @@ def export_slides(out_dir: str | os.PathLike[str] = "site/slides", *, root: str 
         "<p>One deck per chapter. Arrow keys move between slides; <kbd>Esc</kbd> shows them all.</p>",
         "<ul>", *entries, "</ul>", "</body>", "</html>", "",
     ]))
-    return [index, *written]
 
 
 # --------------------------------------------------------------------------- command line
 
 
 def _main(argv: Sequence[str] | None, prog: str, default: str, what: str, func) -> int:  # type: ignore[no-untyped-def]
-    parser = argparse.ArgumentParser(prog=f"python -m course_lib {prog}", description=what)
+    parser = ArgumentParser(prog=f"python -m course_lib {prog}", description=what)
     parser.add_argument("--out", default=default, help=f"output folder (default: {default})")
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))

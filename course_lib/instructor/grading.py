@@ -15,10 +15,10 @@ one gets a note and never stops the others. ``grades.csv`` (written atomically) 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import inspect
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -34,6 +34,7 @@ from typing import Any
 import nbformat
 import pandas as pd
 
+from course_lib.base.files import ArgumentParser, check_writable, number_in
 from course_lib.learning.exercises import ____, workbook_exercises
 from course_lib.learning.progress import PROGRESS_ENV, atomic_write_text, load_progress, record_result
 
@@ -234,7 +235,7 @@ def grade_directory(directory: str | os.PathLike[str], *, timeout: float = 120, 
 
     >>> grade_directory("submissions/", timeout=60, jobs=2)  # doctest: +SKIP
     """
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}.")
     if jobs is None:
         jobs = os.cpu_count() or 1
@@ -302,20 +303,21 @@ def write_grades(grades: pd.DataFrame, out: str | os.PathLike[str]) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m course_lib grade SUBMISSIONS_DIR --out grades.csv [--timeout S] [--jobs N]``."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m course_lib grade",
         description="Execute every submitted workbook in a fresh kernel and write one row of grades per submission.",
     )
     parser.add_argument("submissions", help="folder holding the submitted .ipynb files (searched recursively)")
     parser.add_argument("--out", default="grades.csv", help="CSV file to write (default: grades.csv)")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds allowed per notebook (default: 120)")
-    parser.add_argument("--jobs", type=int, default=None, help="notebooks graded in parallel (default: CPU cores)")
+    parser.add_argument("--timeout", type=number_in(0.1, 86_400, whole=False), default=120.0, help="seconds allowed per notebook (default: 120)")
+    parser.add_argument("--jobs", type=number_in(1, 1024), default=None, help="notebooks graded in parallel (default: CPU cores)")
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:
         return int(exc.code or 0)
     started = time.monotonic()
     try:
+        check_writable(args.out, "--out", folder=False)
         grades = grade_directory(args.submissions, timeout=args.timeout, jobs=args.jobs)
         out = write_grades(grades, args.out)
     except (ValueError, TypeError, OSError) as exc:

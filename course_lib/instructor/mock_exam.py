@@ -15,7 +15,6 @@ questions (about a notebook's own results) are never drawn. A question about a w
 
 from __future__ import annotations
 
-import argparse
 import html
 import os
 import random
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from course_lib.base.files import ArgumentParser, check_writable, number_in, staged_folder
 from course_lib.learning.progress import atomic_write_text
 from course_lib.learning.quiz import Question, load_bank
 
@@ -274,24 +274,24 @@ def write_mock_exam(exam: MockExam, out_dir: str | os.PathLike[str]) -> dict[str
         raise TypeError(f"exam must be a MockExam from build_mock_exam(), got {type(exam).__name__}.")
     if not isinstance(out_dir, (str, os.PathLike)):
         raise TypeError(f"out_dir must be a folder path, got {type(out_dir).__name__}.")
-    folder = Path(out_dir)
-    if folder.exists() and not folder.is_dir():
-        raise ValueError(f"out_dir {folder} exists and is not a folder.")
+    folder = check_writable(out_dir, "out_dir")
     writers = {"paper.md": paper_markdown, "paper.html": paper_html, "answer-key.md": key_markdown,
                "answer-key.html": key_html}
-    for name in FILES:
-        atomic_write_text(folder / name, writers[name](exam))
+    texts = {name: writers[name](exam) for name in FILES}
+    with staged_folder(folder) as stage:  # a paper never sits next to another seed's key
+        for name in FILES:
+            atomic_write_text(stage / name, texts[name])
     return {name: folder / name for name in FILES}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m course_lib mock-exam --questions 20 --seed 7 --out DIR [--topics a,b]``."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m course_lib mock-exam",
         description="Write a randomized, topic-balanced mock exam and a separate answer key "
         "(Markdown and printable HTML). The same seed always gives the same paper.",
     )
-    parser.add_argument("--questions", type=int, default=20, help="number of questions (default: 20)")
+    parser.add_argument("--questions", type=number_in(1, 10**9), default=20, help="number of questions (default: 20)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the draw (default: 0)")
     parser.add_argument("--out", required=True, help="folder to write paper.* and answer-key.* into")
     parser.add_argument("--topics", default=None, help="comma-separated topics to draw from (default: all)")
@@ -303,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     topics = [t.strip() for t in args.topics.split(",") if t.strip()] if args.topics else None
     try:
+        check_writable(args.out, "--out")
         exam = build_mock_exam(args.questions, seed=args.seed, topics=topics, title=args.title, cases=not args.no_cases)
         written = write_mock_exam(exam, args.out)
     except (ValueError, TypeError, OSError) as exc:

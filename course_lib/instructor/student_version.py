@@ -14,7 +14,6 @@ q1.check()
 
 from __future__ import annotations
 
-import argparse
 import ast
 import copy
 import os
@@ -26,6 +25,7 @@ from pathlib import Path
 import nbformat
 
 from course_lib.base import paths
+from course_lib.base.files import ArgumentParser, check_writable, staged_folder
 from course_lib.learning.progress import atomic_write_text
 
 __all__ = [
@@ -138,9 +138,21 @@ def student_notebook(nb: nbformat.NotebookNode, *, name: str = "notebook") -> nb
 def render_student_version(solution_path: str | os.PathLike[str]) -> str:
     """Read a solutions notebook and return its student version as notebook JSON text."""
     path = Path(solution_path)
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     student = student_notebook(nb, name=path.name)
     return nbformat.writes(student) + "\n"
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """Read a notebook; ``ValueError`` naming the file when it is not a readable notebook."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) and "cell_type" in c for c in nb.cells):
+            raise ValueError("no list of cells")
+        return nb
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds (JSON, schema, OS)
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+        raise ValueError(f"{path} is not a readable notebook ({reason}); fix or remove it.") from None
 
 
 def _pairs(solutions_dir: Path, exercises_dir: Path) -> list[tuple[Path, Path]]:
@@ -187,18 +199,19 @@ def generate(solutions_dir: str | os.PathLike[str] | None = None,
     """Write the student version of every solutions notebook (atomically, only when changed); return the files changed."""
     sol = _as_dir(solutions_dir, paths.SOLUTIONS_DIR, "solutions_dir")
     exe = _as_dir(exercises_dir, paths.EXERCISES_DIR, "exercises_dir")
-    changed = []
-    for src, dst in _pairs(sol, exe):
-        text = render_student_version(src)
-        if not dst.exists() or dst.read_text(encoding="utf-8") != text:
-            atomic_write_text(dst, text)
-            changed.append(dst)
+    check_writable(exe, "exercises_dir")
+    texts = {dst: render_student_version(src) for src, dst in _pairs(sol, exe)}  # every notebook read first
+    changed = [dst for dst, text in texts.items() if not dst.is_file() or dst.read_text(encoding="utf-8") != text]
+    if changed:
+        with staged_folder(exe) as stage:  # all the new files or none
+            for dst in changed:
+                atomic_write_text(stage / dst.name, texts[dst])
     return changed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m course_lib exercises [--check] [--solutions DIR] [--exercises DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m course_lib exercises",
+    parser = ArgumentParser(prog="python -m course_lib exercises",
                                      description="Generate exercises/ (student workbooks) from solutions/.")
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if exercises/ is stale")
     parser.add_argument("--solutions", default=str(paths.SOLUTIONS_DIR), help="folder of solution notebooks")
@@ -218,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("exercises/ is up to date.")
             return 0
         changed = generate(args.solutions, args.exercises)
-    except (MarkerError, ValueError, OSError, nbformat.reader.NotJSONError) as exc:
+    except (ValueError, OSError) as exc:  # MarkerError is a ValueError
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for path in changed:

@@ -3,8 +3,9 @@
 Every check (``q1.check()``, a quiz's Check button, ``answer(...)``, a flashcard's Know /
 Don't know) is recorded here for :func:`progress_report` and the autograder. The file is
 ``~/.micromarketing-course/progress.json`` unless ``MICROMARKETING_PROGRESS`` names
-another; it is JSON written atomically, and an unreadable file is renamed
-``progress.json.corrupt-N`` with a :class:`ProgressWarning`, never silently dropped.
+another; it is JSON written atomically under a lock (``.progress.json.lock``) so two kernels
+never lose each other's results, and a file that cannot be read for any reason is renamed
+``progress.json.corrupt-N`` with a one-line :class:`ProgressWarning`, never silently dropped.
 
 >>> import os, tempfile
 >>> os.environ["MICROMARKETING_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "p.json")
@@ -15,15 +16,17 @@ another; it is JSON written atomically, and an unreadable file is renamed
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import tempfile
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from course_lib.base.files import atomic_write, file_lock
 
 __all__ = [
     "PROGRESS_ENV", "DEFAULT_PROGRESS_PATH", "STATUSES", "ProgressWarning", "progress_path", "load_progress",
@@ -66,16 +69,6 @@ def _resolve(path: str | os.PathLike[str] | None) -> Path:
     return Path(path).expanduser()
 
 
-def _file_mode(target: Path) -> int:
-    """The permission bits ``target`` should get: its current ones, else 0o666 minus the umask."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` atomically (temp file in the same folder + ``os.replace``), creating folders.
 
@@ -87,23 +80,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}.")
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        # mkstemp makes the file owner-only; give it the mode a plain open() would (or keep the old file's)
-        os.chmod(tmp, _file_mode(target))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic_write(path, text)
 
 
 def _empty() -> dict[str, Any]:
@@ -122,20 +99,34 @@ def _is_valid(data: Any) -> bool:
                 return False
             if record.get("first_status", allowed[0]) not in allowed:  # older files have no first_status
                 return False
+            attempts = record.get("attempts", 1)
+            if isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 0:
+                return False
+            if any(not isinstance(record.get(k, ""), str) for k in ("topic", "notebook")):
+                return False
     return True
 
 
-def _move_aside(path: Path, reason: str) -> Path:
+def _move_aside(path: Path, reason: str) -> None:
+    """Rename an unreadable progress file (called under the lock, so only one process moves it)."""
+    reason = " ".join(str(reason).split())[:200]
     n = 1
-    while True:
-        aside = path.with_name(f"{path.name}.corrupt-{n}")
-        if not aside.exists():
-            break
+    while os.path.lexists(aside := path.with_name(f"{path.name}.corrupt-{n}")):
         n += 1
-    os.replace(path, aside)
-    warnings.warn(f"The progress file {path} could not be read ({reason}). It was moved to {aside.name} "
-                  "and a new progress file was started; nothing was deleted.", ProgressWarning, stacklevel=3)
-    return aside
+    try:
+        os.rename(path, aside)
+        where = f"It was moved to {aside.name} and a new progress file was started; nothing was deleted."
+    except FileNotFoundError:
+        return  # already moved
+    except OSError as exc:
+        where = f"It could not be moved aside ({exc.strerror}); progress is not saved until it is fixed."
+    warnings.warn(f"The progress file {path} could not be read ({reason}). {where}", ProgressWarning, stacklevel=4)
+
+
+def _lock_path(target: Path) -> Path:
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return target.with_name(f".{target.name}.lock")
 
 
 def load_progress(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
@@ -149,14 +140,17 @@ def load_progress(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     ['exercise', 'flashcard', 'quiz', 'version']
     """
     target = _resolve(path)
+    with file_lock(_lock_path(target)):
+        return _load(target)
+
+
+def _load(target: Path) -> dict[str, Any]:
     try:
-        text = target.read_text(encoding="utf-8")
+        data = json.loads(target.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         return _empty()
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        _move_aside(target, f"not valid JSON: {exc.msg if hasattr(exc, 'msg') else exc}")
+    except (OSError, ValueError, RecursionError) as exc:  # a folder, no permission, not UTF-8 / JSON, too deep
+        _move_aside(target, getattr(exc, "strerror", None) or f"not valid JSON: {getattr(exc, 'msg', exc)}")
         return _empty()
     if not _is_valid(data):
         _move_aside(target, "unexpected content")
@@ -193,7 +187,12 @@ def record_result(kind: str, item_id: str, status: str, *, topic: str | None = N
         if value is not None and not isinstance(value, str):
             raise TypeError(f"{name} must be a str or None, got {type(value).__name__}.")
     target = _resolve(path)
-    data = load_progress(target)
+    with file_lock(_lock_path(target)):
+        _record(target, kind, item_id, status, topic, notebook)
+
+
+def _record(target: Path, kind: str, item_id: str, status: str, topic: str | None, notebook: str | None) -> None:
+    data = _load(target)
     previous = data[kind].get(item_id, {})
     first = _first_status(previous) if previous else None
     record: dict[str, Any] = {"status": status, "first_status": status if first in (None, "not_attempted") else first,
@@ -207,7 +206,7 @@ def record_result(kind: str, item_id: str, status: str, *, topic: str | None = N
     try:
         atomic_write_text(target, json.dumps(data, indent=2, sort_keys=True) + "\n")
     except OSError as exc:
-        warnings.warn(f"Could not save progress to {target}: {exc}", ProgressWarning, stacklevel=2)
+        warnings.warn(f"Could not save progress to {target}: {exc}", ProgressWarning, stacklevel=3)
 
 
 def _first_status(record: dict[str, Any]) -> str:
@@ -224,7 +223,9 @@ def reset_progress(path: str | os.PathLike[str] | None = None) -> None:
     >>> load_progress(f)["quiz"]
     {}
     """
-    atomic_write_text(_resolve(path), json.dumps(_empty(), indent=2, sort_keys=True) + "\n")
+    target = _resolve(path)
+    with file_lock(_lock_path(target)):
+        atomic_write_text(target, json.dumps(_empty(), indent=2, sort_keys=True) + "\n")
 
 
 def results_frame(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -14,11 +14,9 @@ SHA-256, size and row count for :mod:`course_lib.market.datasets`. Hand-written 
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import hashlib
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -30,6 +28,7 @@ from course_lib.market.synthetic import DEFAULT_N_CUSTOMERS, DEFAULT_SEED, Marke
 
 #: The city of the committed data.
 DEFAULT_CITY: str = "nagpur"
+from course_lib.base.files import ArgumentParser, atomic_write, check_writable, number_in, staged_folder
 from course_lib.base.paths import DATA_DIR
 from course_lib.base.validation import require_positive_int
 
@@ -41,16 +40,7 @@ MANIFEST_NAME = "MANIFEST.json"
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, data, keep_mode=False)  # readable by others as the umask says
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -113,7 +103,8 @@ def generate_all(out_dir: Path, *, source_dir: Path | None = None, n_customers: 
     Hand-written inputs are read from ``source_dir`` (default ``data/``) and copied when it
     differs from ``out_dir``. ``seed`` seeds the market and campaign log (cases have their own
     seeds); ``city`` is one under ``cities:`` in market.yaml, recorded when not the default.
-    Returns the manifest written (example in the module docstring).
+    Everything is written into a staging folder next to ``out_dir`` that then replaces it, so an
+    error half-way leaves the old ``out_dir`` as it was. Returns the manifest (example in the module docstring).
     """
     from course_lib.market.cases import generate_cases, load_cases_config
 
@@ -127,7 +118,7 @@ def generate_all(out_dir: Path, *, source_dir: Path | None = None, n_customers: 
         if not (source_dir / rel).is_file():
             raise FileNotFoundError(f"input file {source_dir / rel} is missing; restore it with "
                                     f"`git checkout -- data/{rel}`.")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir, "out_dir")
 
     config = load_market_config(source_dir / "market" / "market.yaml")
     market = generate_market(n_customers, seed, city, config=config)
@@ -143,6 +134,13 @@ def generate_all(out_dir: Path, *, source_dir: Path | None = None, n_customers: 
         for table, df in case_tables.items():
             tables[f"cases/{name}/{table}.csv"] = df
 
+    with staged_folder(out_dir) as stage:
+        return _write_all(stage, source_dir, tables, seed=seed, n_customers=n_customers, city=city,
+                          same_source=out_dir.resolve() == source_dir.resolve())
+
+
+def _write_all(out_dir: Path, source_dir: Path, tables: dict[str, pd.DataFrame], *, seed: int, n_customers: int,
+               city: str, same_source: bool) -> dict[str, Any]:
     files: dict[str, dict[str, Any]] = {}
     for rel, df in tables.items():
         data = write_table(df, out_dir / rel)
@@ -150,7 +148,7 @@ def generate_all(out_dir: Path, *, source_dir: Path | None = None, n_customers: 
                       "sha256": hashlib.sha256(data).hexdigest()}
     for rel in SOURCE_FILES:
         data = (source_dir / rel).read_bytes()
-        if out_dir.resolve() != source_dir.resolve():
+        if not same_source:
             _atomic_write(out_dir / rel, data)
         files[rel] = {"kind": "source", "rows": _count_rows(rel, data), "bytes": len(data),
                       "sha256": hashlib.sha256(data).hexdigest()}
@@ -178,15 +176,15 @@ def load_manifest_settings(data_dir: Path | None = None) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """Command line: ``python -m course_lib data [--out DIR] [--check] [--seed N] [--customers N] [--city NAME]``."""
-    parser = argparse.ArgumentParser(prog="python -m course_lib data",
+    parser = ArgumentParser(prog="python -m course_lib data",
                                      description="Regenerate every generated file in data/.")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: the repository's data/)")
     parser.add_argument("--check", action="store_true",
                         help="regenerate into a temporary folder and report files that differ from data/")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+    parser.add_argument("--seed", type=number_in(0, 2**32 - 1), default=DEFAULT_SEED,
                         help=f"master seed of the market (default: {DEFAULT_SEED}); a new seed gives a new cohort "
                              "its own data, so answers from another cohort do not carry over")
-    parser.add_argument("--customers", type=int, default=DEFAULT_N_CUSTOMERS,
+    parser.add_argument("--customers", type=number_in(100, 1_000_000), default=DEFAULT_N_CUSTOMERS,
                         help=f"number of customers (default: {DEFAULT_N_CUSTOMERS})")
     parser.add_argument("--city", default=DEFAULT_CITY,
                         help=f"a city under 'cities:' in data/market/market.yaml (default: {DEFAULT_CITY})")
@@ -214,8 +212,9 @@ def main(argv: list[str]) -> int:
         return 0
     out = args.out if args.out is not None else DATA_DIR
     try:
+        check_writable(out, "--out")
         manifest = generate_all(out, n_customers=args.customers, seed=args.seed, city=args.city)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     total = sum(f["bytes"] for f in manifest["files"].values())
