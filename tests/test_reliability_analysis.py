@@ -74,3 +74,41 @@ def test_ztest_refuses_non_finite_counts(value) -> None:
 def test_ztest_refuses_more_conversions_than_people() -> None:
     with pytest.raises(ValueError, match="conversions_b .* cannot exceed n_b"):
         experiments.two_proportion_ztest(1, 10, 11, 10)
+
+
+# -- item 3: text dates are never read two ways; numbers are not dates ------------------------------------
+from course_lib.analysis import features, rfm  # noqa: E402
+
+
+def _tx(dates) -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": [1, 2], "date": dates, "amount": [10.0, 20.0]})
+
+
+@pytest.mark.parametrize("dates", [["03/04/2025", "13/04/2025"], ["03-04-2025", "2025-04-05"], ["3.4.25", "4.4.25"]])
+def test_ambiguous_text_dates_refused(dates) -> None:
+    with pytest.raises(ValueError, match=r"column 'date' of transactions .*ambiguous.*2025-04-03.*dayfirst=True"):
+        rfm.rfm_table(_tx(dates))
+    with pytest.raises(ValueError, match="ambiguous"):
+        features.customer_features(_tx(dates).assign(discount_used=False), channel=None, category=None)
+
+
+def test_ambiguous_as_of_refused_iso_and_parsed_work() -> None:
+    tx = _tx(["2025-04-01", "2025-04-02"])
+    with pytest.raises(ValueError, match=r"as_of .*ambiguous.*dayfirst=True"):
+        rfm.rfm_table(tx, as_of="03/04/2025")
+    iso = rfm.rfm_table(tx, as_of="2025-04-03")
+    assert iso["recency"].tolist() == [2, 1]
+    parsed = _tx(pd.to_datetime(["01/04/2025", "02/04/2025"], dayfirst=True))
+    assert rfm.rfm_table(parsed, as_of=pd.Timestamp("2025-04-03")).equals(iso)
+
+
+@pytest.mark.parametrize("dates", [[20250401, 20250402], [1.7e9, 1.7e9], [True, False], ["2025-04-01", 20250402]])
+def test_numbers_as_dates_refused(dates) -> None:
+    with pytest.raises(TypeError, match="'date'.*2024-03-31"):
+        rfm.rfm_table(_tx(dates))
+
+
+@pytest.mark.parametrize("as_of", [20250403, 3.5, True, np.int64(5)])
+def test_number_as_of_refused(as_of) -> None:
+    with pytest.raises(TypeError, match="as_of"):
+        rfm.rfm_table(_tx(["2025-04-01", "2025-04-02"]), as_of=as_of)

@@ -31,6 +31,7 @@ customer_id
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +80,34 @@ SEGMENT_RULES: tuple[SegmentRule, ...] = (
 )
 
 
+_AMBIGUOUS_DATE = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+
+
+def _refuse_ambiguous(text: str, what: str, how: str) -> None:
+    """Refuse '03/04/2025'-style text: day and month order cannot be told (pandas reads it month first)."""
+    if _AMBIGUOUS_DATE.match(text):
+        raise ValueError(f"{what} has a date {text!r} whose day/month order is ambiguous; write it as "
+                         f"year-month-day (e.g. '2025-04-03') or {how}")
+
+
+def _check_date_column(transactions: pd.DataFrame, date: str) -> None:
+    """Refuse numbers and ambiguous day/month text in a date column (never read one column two ways)."""
+    col = transactions[date] if date in transactions.columns else None
+    if col is None or pd.api.types.is_datetime64_any_dtype(col):
+        return
+    if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        raise TypeError(f"column {date!r} of transactions holds numbers (dtype {col.dtype}), not dates; "
+                        f"give dates such as '2024-03-31' or convert with pd.to_datetime first.")
+    for value in col.dropna():
+        if not isinstance(value, (str, datetime.date, np.datetime64)):
+            raise TypeError(f"column {date!r} of transactions holds {type(value).__name__} ({value!r}) where a "
+                            f"date is expected; give dates such as '2024-03-31'.")
+        if isinstance(value, str):
+            _refuse_ambiguous(value, f"column {date!r} of transactions",
+                              f"parse the column first: pd.to_datetime(transactions[{date!r}], dayfirst=True) "
+                              f"for day-first (Indian) dates, or pass format='%d/%m/%Y'.")
+
+
 def purchase_days(transactions: pd.DataFrame, date: str = "date", as_of: Any = None) -> tuple[pd.Series, pd.Timestamp]:
     """The calendar day of every purchase and the observation day (``as_of``, default the last day).
 
@@ -92,6 +121,8 @@ def purchase_days(transactions: pd.DataFrame, date: str = "date", as_of: Any = N
     >>> days.dt.day.tolist(), str(end.date())
     ([1, 5], '2024-01-05')
     """
+    require_dataframe(transactions, "transactions")
+    _check_date_column(transactions, date)
     days = require_datetime(transactions, date, "transactions")
     if isinstance(days.dtype, pd.DatetimeTZDtype):
         days = days.dt.tz_convert(None)
@@ -100,6 +131,8 @@ def purchase_days(transactions: pd.DataFrame, date: str = "date", as_of: Any = N
         return days, days.max()
     if not isinstance(as_of, (str, datetime.date, np.datetime64)):
         raise TypeError(f"as_of must be a date such as '2024-03-31', got {type(as_of).__name__} ({as_of!r}).")
+    if isinstance(as_of, str):
+        _refuse_ambiguous(as_of, "as_of", f"pass pd.to_datetime({as_of!r}, dayfirst=True) for a day-first date.")
     try:
         end = pd.Timestamp(as_of)
     except (ValueError, TypeError) as exc:
