@@ -112,3 +112,36 @@ def test_numbers_as_dates_refused(dates) -> None:
 def test_number_as_of_refused(as_of) -> None:
     with pytest.raises(TypeError, match="as_of"):
         rfm.rfm_table(_tx(["2025-04-01", "2025-04-02"]), as_of=as_of)
+
+
+# -- item 4: summaries never merge or drop rows silently ---------------------------------------------------
+from course_lib.analysis import privacy  # noqa: E402
+
+
+def _people(n: int = 40) -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": [f"C{i}" for i in range(n)], "age": [20 + i for i in range(n)],
+                         "gender": ["female", "male"] * (n // 2), "consent_sms": [True] * n})
+
+
+@pytest.mark.parametrize("names", [[1, "1"], ["young", "Young "], ["a", "a"]])
+def test_plan_lines_sharing_a_name_refused(names) -> None:
+    plan = [{"segment": names[0], "rule": "age < 30", "channel": "sms"},
+            {"segment": names[1], "rule": "age >= 30", "channel": "sms"}]
+    with pytest.raises(ValueError, match="duplicate segment names"):
+        privacy.audit_targeting_plan(plan, _people(), channel_consent={"sms": "consent_sms"})
+
+
+def test_people_without_a_group_are_reported_not_dropped() -> None:
+    people = _people()
+    plan = [{"segment": "all", "rule": None, "channel": "sms"}]
+    kw = {"channel_consent": {"sms": "consent_sms"}, "groups": {"gender": None}, "k": 5}
+    assert privacy.audit_targeting_plan(plan, people, **kw).empty  # everybody has a group: nothing to say
+    people.loc[:5, "gender"] = None
+    out = privacy.audit_targeting_plan(plan, people, **kw)
+    assert out["message"].str.contains("6 people have no gender group").any()
+
+
+def test_unknown_group_column_refused() -> None:
+    with pytest.raises(ValueError, match="'caste'"):
+        privacy.audit_targeting_plan([{"segment": "all", "rule": None, "channel": "sms"}], _people(),
+                                     channel_consent={"sms": "consent_sms"}, groups={"caste": None})

@@ -119,8 +119,10 @@ def _plan_frame(plan: Any) -> pd.DataFrame:
     require_dataframe(frame, "plan")
     require_columns(frame, ["segment", "rule", "channel"], "plan")
     require_no_missing(frame, ["segment", "channel"], "plan")
-    if frame["segment"].duplicated().any():
-        raise ValueError("plan has duplicate segment names; give every segment a unique name.")
+    names = frame["segment"].astype(str).str.strip().str.casefold()
+    if names.duplicated().any():  # findings are reported by name: two lines of one name would merge
+        shown = ", ".join(repr(x) for x in frame["segment"][names.duplicated(keep=False)].unique()[:4])
+        raise ValueError(f"plan has duplicate segment names ({shown}); give every line a unique name.")
     return frame
 
 
@@ -201,6 +203,7 @@ def audit_targeting_plan(
     k = require_positive_int(k, "k")
     disparity_threshold = require_probability(disparity_threshold, "disparity_threshold")
     spec = load_sensitive_attributes()
+    explicit = groups is not None
     groups = dict(spec.get("disparity_groups") or {}) if groups is None else dict(groups)
     consent_map = dict(spec.get("channel_consent") or {}) if channel_consent is None else dict(channel_consent)
     findings: list[dict[str, Any]] = []
@@ -211,6 +214,8 @@ def audit_targeting_plan(
     # each group column once: integer codes (-1 = missing), the labels and the size of every group
     group_codes = {}
     for col, bins in groups.items():
+        if explicit and col not in customers.columns:
+            raise ValueError(f"groups names column {col!r}, which is not in customers.")
         if col in customers.columns:
             codes, uniques = pd.factorize(_group_labels(customers[col], bins), sort=True)
             group_codes[col] = (codes, pd.Index(uniques), np.bincount(codes[codes >= 0], minlength=len(uniques)))
@@ -241,6 +246,10 @@ def audit_targeting_plan(
 
         for col, (codes, uniques, sizes) in group_codes.items():
             valid = codes >= 0
+            if not valid.all():  # never drop people silently: say how many the comparison leaves out
+                add("low", "exclusion disparity", seg,
+                    f"by {col}: {int((~valid).sum()):,} people have no {col} group (missing, or outside the bins) "
+                    f"and are left out of this check ({int(mask[~valid].sum()):,} of them selected)")
             counts = pd.Series(sizes, index=uniques)
             chosen = pd.Series(np.bincount(codes[valid], weights=mask[valid], minlength=len(uniques)), index=uniques)
             big = counts[counts >= k].index
