@@ -145,3 +145,34 @@ def test_unknown_group_column_refused() -> None:
     with pytest.raises(ValueError, match="'caste'"):
         privacy.audit_targeting_plan([{"segment": "all", "rule": None, "channel": "sms"}], _people(),
                                      channel_consent={"sms": "consent_sms"}, groups={"caste": None})
+
+
+# -- item 5: the simulator never answers from a stale cache -------------------------------------------------
+from course_lib.market import simulator  # noqa: E402
+from course_lib.market.synthetic import generate_market  # noqa: E402
+
+
+def _run(market, channel="social_ads"):
+    return simulator.simulate(None, "generic_sale", channel, 2000, seed=1, market=market)
+
+
+def test_simulator_sees_in_place_changes_to_the_market() -> None:
+    market = generate_market(1_000, seed=3, behaviour=False)
+    fresh = lambda: simulator.Market(customers=market.customers.copy(), latent=market.latent.copy())  # noqa: E731
+    assert _run(market) == _run(fresh())  # same tables: same answer (cache or not)
+    market.latent["responsiveness"] = market.latent["responsiveness"] * 0.1  # changed after the first run
+    assert _run(market) == _run(fresh())
+    market.latent.loc[:, "latent_segment"] = market.latent["latent_segment"].iloc[::-1].to_numpy()
+    assert _run(market) == _run(fresh())
+    _run(market, "sms")
+    market.customers.loc[:, "consent_sms"] = False  # everybody opted out, in place
+    with pytest.raises(ValueError):  # nobody can be reached by SMS any more
+        _run(market, "sms")
+
+
+def test_simulator_sees_replaced_tables() -> None:
+    market = generate_market(1_000, seed=3, behaviour=False)
+    _run(market)
+    market.customers = market.customers.iloc[:300].copy()
+    assert _run(market) == _run(simulator.Market(customers=market.customers, latent=market.latent.copy()))
+    assert len(simulator.market_arrays(market)["seg"]) == 300

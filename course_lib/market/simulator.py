@@ -202,10 +202,20 @@ def default_market() -> Market:
 
 
 def market_arrays(market: Market) -> dict[str, Any]:
-    """Arrays aligned with ``market.customers`` (computed once per market): ``seg``, ``resp``, ``ids``."""
+    """Arrays aligned with ``market.customers`` (computed once per market): ``seg``, ``resp``, ``ids``.
+
+    Recomputed when the market's tables were replaced or changed (a cheap fingerprint: the tables' identity,
+    shape, columns, a sample of ids and segments and every responsiveness), never answered from a stale cache.
+    """
     cache = market._cache
-    if "seg" not in cache:
-        customers, latent = market.customers, market.latent
+    customers, latent = market.customers, market.latent
+    step_c, step_l = max(1, len(customers) // 64), max(1, len(latent) // 64)
+    key = (id(customers), id(latent), customers.shape, latent.shape, tuple(customers.columns),
+           tuple(customers["customer_id"].iloc[::step_c]), tuple(latent["customer_id"].iloc[::step_l]),
+           tuple(latent["latent_segment"].iloc[::step_l]),
+           hash(np.ascontiguousarray(latent["responsiveness"].to_numpy(dtype=float)).tobytes()))
+    if cache.get("key") != key:
+        cache.clear()
         pos = pd.Index(latent["customer_id"]).get_indexer(customers["customer_id"])
         if (pos < 0).any():
             missing = customers["customer_id"].to_numpy()[pos < 0][:3]
@@ -216,16 +226,15 @@ def market_arrays(market: Market) -> dict[str, Any]:
         cache["seg"] = seg_cat.codes.astype(np.intp)
         cache["resp"] = latent["responsiveness"].to_numpy(dtype=float)[pos]
         cache["ids"] = pd.Index(customers["customer_id"])
-        cache["bool"] = {}
+        cache["key"] = key
     return cache
 
 
-def _bool_column(market: Market, cache: dict[str, Any], column: str) -> np.ndarray:
-    if column not in cache["bool"]:
-        if column not in market.customers.columns:
-            raise ValueError(f"the channel needs the customers column {column!r}, which the market lacks.")
-        cache["bool"][column] = market.customers[column].fillna(False).to_numpy(dtype=bool)
-    return cache["bool"][column]
+def _bool_column(market: Market, column: str) -> np.ndarray:
+    """A True/False column of the customers, read afresh (cheap; a flag may have been changed in place)."""
+    if column not in market.customers.columns:
+        raise ValueError(f"the channel needs the customers column {column!r}, which the market lacks.")
+    return market.customers[column].fillna(False).to_numpy(dtype=bool)
 
 
 def _audience_mask(audience: Any, market: Market, cache: dict[str, Any]) -> np.ndarray:
@@ -356,7 +365,7 @@ def simulate(
     if audience_size == 0:
         raise ValueError(f"the audience {audience!r} selects no customers; loosen the rule.")
     if ch.requires:
-        mask = mask & _bool_column(market, cache, ch.requires)
+        mask = mask & _bool_column(market, ch.requires)
     idx = np.flatnonzero(mask)
     n = len(idx)
     if n == 0:
@@ -369,12 +378,10 @@ def simulate(
     ctr = ch.base_ctr * _SEG_RESPONSE[seg] * cache["resp"][idx] * (0.5 + 1.0 * fit)
     customers = market.customers
     if ch.matches_preference and "preferred_channel" in customers.columns:
-        key = f"pref={ch.matches_preference}"
-        if key not in cache["bool"]:
-            cache["bool"][key] = (customers["preferred_channel"] == ch.matches_preference).to_numpy(dtype=bool)
-        ctr = np.where(cache["bool"][key][idx], ctr * 1.5, ctr)
+        prefers = (customers["preferred_channel"] == ch.matches_preference).to_numpy(dtype=bool)
+        ctr = np.where(prefers[idx], ctr * 1.5, ctr)
     if cr.interest and f"interest_{cr.interest}" in customers.columns:
-        ctr = np.where(_bool_column(market, cache, f"interest_{cr.interest}")[idx], ctr * 1.6, ctr)
+        ctr = np.where(_bool_column(market, f"interest_{cr.interest}")[idx], ctr * 1.6, ctr)
     ctr = np.minimum(ctr, 0.95)
 
     order = rng.permutation(n)
