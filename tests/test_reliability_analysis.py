@@ -176,3 +176,27 @@ def test_simulator_sees_replaced_tables() -> None:
     market.customers = market.customers.iloc[:300].copy()
     assert _run(market) == _run(simulator.Market(customers=market.customers, latent=market.latent.copy()))
     assert len(simulator.market_arrays(market)["seg"]) == 300
+
+
+# -- item 6: labels in any script survive ------------------------------------------------------------------
+from course_lib.analysis import cleaning  # noqa: E402
+
+INDIAN = ["सीबीएसई", "राज्य बोर्ड", "राज्य मंडळ", "मराठी माध्यम", "மாநில வாரியம்", "தமிழ் வழி", "ਪੰਜਾਬ", "കേരളം"]
+
+
+def test_labels_in_indian_scripts_stay_distinct_and_match_their_variants() -> None:
+    keys = [cleaning.normalise_label(x) for x in INDIAN]
+    assert all(keys) and len(set(keys)) == len(INDIAN)  # nothing lost, nothing merged
+    assert cleaning.normalise_label(" राज्य  बोर्ड. ") == cleaning.normalise_label("राज्य-बोर्ड")
+    assert cleaning.normalise_label("किताब") != cleaning.normalise_label("कितब")  # a vowel sign is meaning
+    assert cleaning.normalise_label("தமிழ்") != cleaning.normalise_label("தமிழ")  # and so is a virama (pulli)
+    assert cleaning.normalise_label("Café") == "cafe" and cleaning.normalise_label("?!") == "?!"
+
+
+def test_standardise_labels_in_indian_scripts() -> None:
+    values = pd.Series(["राज्य बोर्ड", " राज्य-बोर्ड ", "सीबीएसई", "மாநில வாரியம்", None])
+    out = cleaning.standardise_labels(values, ["राज्य बोर्ड", "सीबीएसई"], unknown="keep")
+    assert out.tolist()[:3] == ["राज्य बोर्ड", "राज्य बोर्ड", "सीबीएसई"]
+    assert out.tolist()[3] == "மாநில வாரியம்"  # unknown label kept as typed, not merged into another
+    report = cleaning.audit_table(pd.DataFrame({"board": INDIAN}))
+    assert report.report.loc["board", "label_variants"] == 0  # distinct labels are not "variants" of each other

@@ -39,7 +39,6 @@ __all__ = ["Rule", "DataAudit", "audit_table", "missing_mask", "invalid_mask", "
 #: A validity rule: allowed values, an inclusive (lo, hi) range, or a function.
 Rule = Sequence[Any] | set[Any] | frozenset[Any] | tuple[Any, Any] | Callable[[pd.Series], Any]
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 _LEGAL = re.compile(r"(privatelimited|pvtltd|limited|ltd)$")
 _REPORT_COLUMNS = ["dtype", "missing", "missing_pct", "distinct", "label_variants", "invalid", "invalid_pct",
                    "examples"]
@@ -153,13 +152,28 @@ def _examples(values: pd.Series, limit: int = 4) -> str:
 def normalise_label(text: Any) -> Any:
     """A label's comparison key: lower case, accents, spaces and punctuation removed (non-text unchanged).
 
+    Letters of every script are kept, with the vowel signs of Indian scripts
+    (only accents on Latin letters go); a label of symbols only keeps itself.
+
     >>> normalise_label("  C.B.S.E. "), normalise_label("State  Board") == normalise_label("state-board")
     ('cbse', True)
+    >>> normalise_label(" सीबीएसई बोर्ड ")
+    'सीबीएसईबोर्ड'
     """
     if not isinstance(text, str):
         return text
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NON_WORD.sub("", ascii_text.casefold())
+    kept, after_latin = [], False
+    for ch in unicodedata.normalize("NFKD", text):
+        kind = unicodedata.category(ch)[0]
+        if kind == "M":  # a combining mark: an accent on a Latin letter goes, a matra or virama stays
+            if not after_latin:
+                kept.append(ch)
+            continue
+        after_latin = ch.isascii()
+        if kind in "LN":
+            kept.append(ch)
+    key = unicodedata.normalize("NFC", "".join(kept).casefold())
+    return key or text.strip()
 
 
 def _label_variants(values: pd.Series) -> tuple[int, str]:
