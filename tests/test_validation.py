@@ -86,3 +86,23 @@ def test_small_scalars() -> None:
     assert v.require_choice("cpm", "cost_model", ["cpm", "cpc"]) == "cpm"
     with pytest.raises(ValueError, match="cost_model must be one of 'cpm', 'cpc'; got 'cpa'"):
         v.require_choice("cpa", "cost_model", ["cpm", "cpc"])
+
+
+def test_dates_are_never_read_two_ways():
+    """'03/04/2025' is 3 April (India) or 4 March (US): refuse it with a way out, never guess per value."""
+    import pandas as pd
+
+    from course_lib.base.validation import require_datetime
+
+    for bad in (["03/04/2025", "13/04/2025"], ["3.4.25"], ["03-04-2025", "2025-01-01"]):
+        with pytest.raises(ValueError, match=r"day-first and month-first.*dayfirst=True"):
+            require_datetime(pd.DataFrame({"d": bad}), "d", "orders")
+    for numbers in ([20250403, 20250404], [1.5], [True, False]):
+        with pytest.raises(ValueError, match="holds numbers where dates are expected"):
+            require_datetime(pd.DataFrame({"d": numbers}), "d", "orders")
+    with pytest.raises(ValueError, match="numbers where dates"):
+        require_datetime(pd.DataFrame({"d": ["2025-04-03", 5]}), "d", "orders")
+    ok = require_datetime(pd.DataFrame({"d": ["2025-04-03", "2025-04-03 17:30", None]}), "d", "orders")
+    assert ok.iloc[0] == pd.Timestamp("2025-04-03") and ok.isna().iloc[2]
+    parsed = pd.to_datetime(pd.Series(["03/04/2025"]), dayfirst=True)
+    assert require_datetime(pd.DataFrame({"d": parsed}), "d").iloc[0].month == 4

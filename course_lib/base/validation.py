@@ -112,6 +112,18 @@ def require_datetime(data: pd.DataFrame, column: str, arg: str = "data") -> pd.S
     series = data[column]
     if pd.api.types.is_datetime64_any_dtype(series):
         return series
+    values = series.dropna()
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series) or values.map(
+            lambda v: isinstance(v, (bool, int, float, np.number))).any():
+        raise ValueError(f"column {column!r} of {arg} holds numbers where dates are expected; "
+                         "give dates such as '2024-03-31'.")
+    ambiguous = values.astype(str).str.match(r"\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+    if ambiguous.any():
+        example = values[ambiguous].iloc[0]
+        raise ValueError(
+            f"column {column!r} of {arg} has dates like {example!r} that read differently day-first and month-first; "
+            f"parse them first, e.g. pd.to_datetime(df[{column!r}], dayfirst=True) for Indian dates (or "
+            "format='%d/%m/%Y'), or write them as '2025-04-03'.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "could not infer format": we report failures ourselves
