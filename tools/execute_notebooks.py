@@ -41,15 +41,23 @@ def notebooks_in(targets: list[str]) -> list[Path]:
     return found
 
 
-def execute(path: Path, timeout: int = 300) -> float:
-    """Execute one notebook in place; return the seconds it took."""
+def execute(path: Path, timeout: int = 120) -> float:
+    """Execute one notebook in place; return the seconds it took.
+
+    The kernel talks over IPC sockets in a private temporary folder rather than TCP ports, so two kernels
+    started at the same moment can never race for the same port (a rare hang seen with --jobs 2).
+    """
+    from jupyter_client.manager import KernelManager
+
     nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="mm-exec-") as tmp:
         os.environ["MICROMARKETING_PROGRESS"] = str(Path(tmp) / "progress.json")
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tmp) / "kernel"))
         client = NotebookClient(
             nb,
+            km=km,
             timeout=timeout,
-            kernel_name="python3",
+            startup_timeout=60,
             resources={"metadata": {"path": str(path.parent)}},
             record_timing=False,
         )
@@ -69,6 +77,11 @@ def _run(path: Path) -> tuple[Path, float | None, str]:
         return path, execute(path), ""
     except CellExecutionError as exc:
         return path, None, str(exc)[:2000]
+    except Exception as exc:  # noqa: BLE001 - a stuck or dead kernel: one retry in a fresh kernel, then report it
+        try:
+            return path, execute(path), ""
+        except Exception as again:  # noqa: BLE001
+            return path, None, f"{type(exc).__name__} then {type(again).__name__}: {str(again)[:500]}"
 
 
 def main(argv: list[str]) -> int:
