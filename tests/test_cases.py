@@ -104,6 +104,24 @@ def test_case_magnitudes_are_plausible(cases):
     assert base["accounts_opened"].sum() / base["clicks"].sum() < 0.12
 
 
+
+def test_grocery_fitness_b2b_settings_sit_in_the_cited_ranges(cases):
+    """Published ranges cited in notebooks 07, 14 and 16: quick-commerce orders of about ₹400-500 (the old basket
+    median ₹820 was above), 1.9% median and 8.5% best-tenth install-to-paid conversion of subscription apps (the old
+    0.14 and 0.07 were above), 1-3% replies to broad cold B2B e-mail (the old 2024 phase had 5%)."""
+    cfg = load_cases_config()
+    basket = cfg["grocery"]["params"]["basket"]
+    mean_basket = basket["median"] * np.exp(basket["sigma"] ** 2 / 2)  # mean of the lognormal basket
+    assert 400 <= mean_basket <= 500
+    orders = cases["grocery"]["orders"]
+    assert 400 <= orders.loc[orders["amount"] > 0, "amount"].mean() <= 500
+    paid = cfg["fitness"]["params"]["campaign"]["paid_per_install"]
+    assert all(0.019 <= v <= 0.085 for v in paid.values())
+    assert paid["break_time_workout"] > paid["generic_fitness"]  # the case's lesson is kept
+    phases = cfg["b2b"]["params"]["phases"]
+    assert 0.01 <= phases["broad_2024"]["reply_rate"] <= 0.03
+    assert 0.08 <= phases["micro_2025"]["reply_rate"] <= 0.15
+
 def test_clothing_types_visible_in_purchase_history(cases):
     orders = cases["clothing"]["orders"].dropna(subset=["amount"])
     cat = orders["category"].str.lower().str.replace(r"[ _-]", "", regex=True)
