@@ -115,9 +115,13 @@ def test_grocery_fitness_b2b_settings_sit_in_the_cited_ranges(cases):
     assert 400 <= mean_basket <= 500
     orders = cases["grocery"]["orders"]
     assert 400 <= orders.loc[orders["amount"] > 0, "amount"].mean() <= 500
-    paid = cfg["fitness"]["params"]["campaign"]["paid_per_install"]
-    assert all(0.019 <= v <= 0.085 for v in paid.values())
+    campaign = cfg["fitness"]["params"]["campaign"]
+    paid, pay = campaign["paid_per_install"], [f["pay"] for f in campaign["area_factors"].values()]
+    assert all(0.019 <= v * f <= 0.085 for v in paid.values() for f in pay)  # in every area
     assert paid["break_time_workout"] > paid["generic_fitness"]  # the case's lesson is kept
+    ads = cases["fitness"]["area_campaign"]
+    rates = ads.groupby("creative")["paid_subscriptions"].sum() / ads.groupby("creative")["installs"].sum()
+    assert rates.between(0.019, 0.085).all()
     phases = cfg["b2b"]["params"]["phases"]
     assert 0.01 <= phases["broad_2024"]["reply_rate"] <= 0.03
     assert 0.08 <= phases["micro_2025"]["reply_rate"] <= 0.15

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -126,9 +127,12 @@ def test_q2_wrong_answers(areas):
     rate = areas["paid_subscriptions"] / areas["impressions"]
     lift_area = (rate[bt] / rate[gen]).idxmax()
     cost_worst = (areas[("spend", bt)] / areas[("paid_subscriptions", bt)]).idxmax()
-    traps = [(lift_area, "*lift*"), (cost_worst, "most expensive"), (areas[("clicks", bt)].idxmax(), "clicks")]
-    # when two traps name the same area (in the case data the biggest-lift area is also the most expensive one and
-    # has the most clicks), the first trap's message is the one shown
+    both = areas.T.groupby(level=0).sum().T  # both creatives added up
+    traps = [(lift_area, "*lift*"), (cost_worst, "most expensive"), (areas[("clicks", bt)].idxmax(), "clicks"),
+             (both["paid_subscriptions"].idxmax(), "added up both creatives"),
+             (both["clicks"].idxmax(), "most clicks over both creatives")]
+    # when two traps name the same area (in the case data the biggest-lift area also has the most clicks), the
+    # first trap's message is the one shown
     cases = [(area, fragment) for i, (area, fragment) in enumerate(traps)
              if area not in [a for a, _ in traps[:i]]]
     cases += [("Pune", "not one of the labels"), (["Baner"], "single label"), (3, "text")]
@@ -169,12 +173,17 @@ def test_q3_right_answer(b2b_rates):
 def test_q3_wrong_answers(b2b_rates):
     win, met, raw = b2b_rates["win"], b2b_rates["met"], b2b_rates["raw"]
     gain = win["micro_2025"] - win["broad_2024"]
+    deals = 200 * gain  # 200 accounts in each phase
     cases = [
         (100 * gain, "fraction"),
+        (deals, "number of deals"),
         (-gain, "sign is reversed"),
         (raw["micro_2025"] - raw["broad_2024"], "listed twice"),
         (win["micro_2025"] / win["broad_2024"], "ratio"),
-        (win["micro_2025"] / win["broad_2024"] - 1, "relative lift"),
+        # the relative lift can equal the gain in deals (1 -> 19 deals: +18 deals and +1,800%); the deals
+        # message, listed first in the workbook, is the one shown then
+        (win["micro_2025"] / win["broad_2024"] - 1,
+         "number of deals" if np.isclose(win["micro_2025"] / win["broad_2024"] - 1, deals) else "relative lift"),
         (met["micro_2025"] - met["broad_2024"], "meeting rate"),
         (win["micro_2025"], "2025 win rate alone"),
         (pd.Series([1.0, 2.0]), "single number"),

@@ -291,7 +291,7 @@ def wrong_answers() -> dict[str, Any]:
     """What the typical mistakes give (computed only when an answer is wrong).
 
     >>> wrong_answers()["gain_deals"]
-    16.0
+    18.0
     """
     case, plan, clean, features = _clothing()
     rules, share = plan["rules"], plan["rules"]["category_share"]

@@ -352,11 +352,12 @@ def _fitness(rng: np.random.Generator, p: dict[str, Any]) -> dict[str, pd.DataFr
     c = p["campaign"]
     rows = []
     for a in p["office_areas"]:
+        f = c["area_factors"][a]
         for cr, desc in c["creatives"].items():
             imp = int(c["impressions_per_area"])
-            clicks = rng.binomial(imp, c["ctr"][cr])
+            clicks = rng.binomial(imp, c["ctr"][cr] * (f["desk"] if cr == "break_time_workout" else f["gym"]))
             installs = rng.binomial(clicks, c["install_per_click"])
-            paid = rng.binomial(installs, c["paid_per_install"][cr])
+            paid = rng.binomial(installs, c["paid_per_install"][cr] * f["pay"])
             rows.append(dict(area=a, creative=cr, message=desc, impressions=imp, clicks=int(clicks),
                              installs=int(installs), paid_subscriptions=int(paid),
                              spend=round(imp / 1000 * c["cpm"], 2)))
