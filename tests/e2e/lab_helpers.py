@@ -129,16 +129,14 @@ def assert_chart_redraws(page, explorer, changes: int = 2, timeout: float = 20_0
     assert blank_reason(before) is None, f"the first chart is blank: {blank_reason(before)}"
     for n in range(1, changes + 1):
         what = change_control(explorer)
-        try:
-            page.wait_for_function(
-                """([el, old]) => { const img = el.querySelector('img');
-                                    return img && img.complete && img.naturalWidth > 0 && !img.src.endsWith(old); }""",
-                arg=[output.element_handle(), _tail(before)],
-                timeout=timeout,
-            )
-        except Exception as exc:  # playwright's TimeoutError
+        # poll through the locator, not an element handle: JupyterLab may re-render (or window out) the output's
+        # DOM node, and a handle to the old node would never see the new chart
+        deadline = time.monotonic() + timeout / 1000
+        while (now := chart_png(output)) in (before, None) and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        if now in (before, None):
             pytest.fail(f"change {n} ({what}): no new chart within {timeout / 1000:.0f} s "
-                        f"(blank or stale; the output shows {output.inner_text()[:200]!r}): {exc}")
+                        f"(blank or stale; the output shows {output.inner_text()[:200]!r})")
         after = _settled(page, output)
         reason = blank_reason(after)
         assert reason is None, f"change {n} ({what}): the chart is blank ({reason})"
@@ -155,13 +153,6 @@ def _settled(page, output, quiet: float = 1.0, limit: float = 15.0) -> bytes | N
         if now != last:
             last, since = now, time.monotonic()
     return last
-
-
-def _tail(png: bytes | None) -> str:
-    """The last characters of a PNG's base64 text, to tell two data URLs apart in the page."""
-    import base64
-
-    return base64.b64encode(png).decode()[-200:] if png else "no-image"
 
 
 def no_error_outputs(page) -> list[str]:
