@@ -187,3 +187,18 @@ def test_haversine_reference_and_validation():
         generate_case("bank", config=[1])
     with pytest.raises(FileNotFoundError, match="cases.yaml"):
         load_cases_config("/nonexistent/cases.yaml")
+
+
+def test_clothing_email_rates_sit_at_the_cited_benchmarks(cases):
+    """Notebook 16 cites retail email at about 15-20% opened and 2-3% clicked per email sent, and Mailchimp's
+    segmented campaigns at about twice the clicks of unsegmented ones (the old settings clicked 3-15%)."""
+    em = cases["clothing"]["email_campaigns"].groupby("message_type")[["sends", "opens", "clicks"]].sum()
+    rates = em[["opens", "clicks"]].div(em["sends"], axis=0)
+    assert 0.15 <= rates.loc["one_size", "opens"] <= 0.20
+    assert 0.02 <= rates.loc["one_size", "clicks"] <= 0.03
+    assert 1.0 < rates.loc["tailored", "clicks"] / rates.loc["one_size", "clicks"] <= 2.2
+    spec = load_cases_config()["clothing"]["params"]["email_segments"]
+    assert all(s["click"][0] <= 2 * s["click"][1] + 1e-9 for s in spec.values())  # tailored at most twice
+    # about one email a week to each opted-in shopper over a 13-week quarter, not more
+    opted = int(cases["clothing"]["shoppers"]["email_opt_in"].sum())
+    assert 8 <= em["sends"].sum() / opted <= 14

@@ -187,17 +187,18 @@ def _notebook_text(path="notebooks/16-case-short-cases.ipynb", kind="markdown"):
 
 
 def test_clothing_emails_reach_contacts_and_frequency_are_consistent(notebook):
-    """6,000 emails (contacts) went to 1,758 opted-in shoppers (reach): the notebook derives the frequency instead
-    of claiming that each email went to 640-1,000 different shoppers."""
+    """21,000 emails (contacts) went to 1,758 opted-in shoppers (reach): the notebook derives the frequency instead
+    of claiming that each email went to 2,100-3,500 different shoppers."""
     emails, reachable, design = notebook["emails"], notebook["reachable"], notebook["test_design"]
     shoppers = load_case("clothing").shoppers
     opted_in = shoppers.set_index("shopper_id").loc[notebook["features"].index, "email_opt_in"]
-    assert int(emails["sends"].sum()) == 6000 and int(reachable.sum()) == int(opted_in.sum())
+    assert int(emails["sends"].sum()) == int(load_case("clothing").email_campaigns["sends"].sum())
+    assert int(reachable.sum()) == int(opted_in.sum())
     assert (2 * design["reach"] <= reachable.reindex(design.index) + 1e-9).all()  # two halves, never more people
     assert reachable.sum() <= len(shoppers)
     for version in ("tailored", "one_size"):
         frequency = design[f"contacts_{version}"] / design["reach"]
-        assert ((frequency >= 1) & (frequency <= 8)).all()  # several emails a quarter, not one per shopper
+        assert ((frequency >= 1) & (frequency <= 18)).all()  # several emails a quarter, at most a few a week
     text = _notebook_text()
     assert "per shopper contacted" not in text and "each sent to the same number of shoppers" not in text
     assert "frequency" in text and "reach" in text and "contacts" in text
