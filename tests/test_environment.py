@@ -42,7 +42,10 @@ def parse_environment(text: str) -> dict[str, str]:
     env = yaml.safe_load(text)
     pins: dict[str, str] = {}
     for dep in env["dependencies"]:
-        if isinstance(dep, dict):  # the pip: section
+        if isinstance(dep, dict):  # the pip: section: its exact pins count too (packages not on conda-forge)
+            for item in dep.get("pip", []):
+                if (match := PIN_RE.match(str(item).split("#")[0].strip())):
+                    pins[normalise(match[1])] = match[2]
             continue
         name, _, version = dep.partition("=")
         pins[normalise(name)] = version.lstrip("=")
